@@ -1,0 +1,36 @@
+import SchemaBuilder from '@pothos/core';
+import type { AudienceAge, AudienceInterest } from '../domain/audience.js';
+import type { CategoryInsight } from '../domain/category-insight.js';
+import type { EcomCategory } from '../domain/ecom-category.js';
+import type { Post, PostPage } from '../domain/post.js';
+import type { InsightLoader } from '../loaders/insight-loader.js';
+
+/** What every resolver receives; built fresh for each GraphQL request. */
+export interface GatewayContext {
+  insights: InsightLoader;
+}
+
+type PostEdge = PostPage['edges'][number];
+
+// Types are named here and defined one per file under types/, so files can reference each
+// other by name without import cycles.
+export const builder = new SchemaBuilder<{
+  Context: GatewayContext;
+  DefaultFieldNullability: false;
+  Scalars: {
+    ID: { Input: string; Output: string };
+    Region: { Input: string; Output: string };
+    TimeScope: { Input: string; Output: string };
+    DateTime: { Input: Date; Output: Date };
+  };
+  Objects: {
+    CategoryInsight: CategoryInsight;
+    EcomCategory: EcomCategory;
+    AudienceAge: AudienceAge;
+    AudienceInterest: AudienceInterest;
+    Post: Post;
+    PostEdge: PostEdge;
+    PostConnection: PostPage;
+    PageInfo: PostPage['pageInfo'];
+  };
+}>({ defaultFieldNullability: false });

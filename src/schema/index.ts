@@ -1,0 +1,16 @@
+import { builder } from './builder.js';
+import './scalars/date-time.js';
+import './scalars/region.js';
+import './scalars/time-scope.js';
+import './types/audience-age.js';
+import './types/audience-interest.js';
+import './types/category-insight.js';
+import './types/ecom-category.js';
+import './types/page-info.js';
+import './types/post.js';
+import './types/post-connection.js';
+import './types/post-edge.js';
+
+builder.queryType({ description: 'TikTok Shop category insights from KeyAPI, batched and deduplicated.' });
+
+export const schema = builder.toSchema({ sortSchema: false });

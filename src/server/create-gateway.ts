@@ -1,0 +1,45 @@
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { GatewayConfig } from '../config.js';
+import { createInsightFetcher } from '../loaders/insight-fetcher.js';
+import { createInsightLoader } from '../loaders/insight-loader.js';
+import type { GatewayContext } from '../schema/builder.js';
+import { maskGatewayError } from '../schema/errors.js';
+import { schema } from '../schema/index.js';
+import { createInsightClient } from '../upstream/insight-client.js';
+import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
+
+export interface GatewayDeps {
+  /** The gateway's clock: decides which months are available and stamps `fetchedAt`. */
+  clock?: () => Date;
+}
+
+export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
+
+/**
+ * Builds the gateway without listening: tests call `gateway.fetch` in-process, `main.ts` hands
+ * it to `node:http`. `gateway.dispose()` closes the upstream connections.
+ */
+export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
+  const clock = deps.clock ?? (() => new Date());
+  const client = createInsightClient(config.upstream);
+  const fetchInsight = createInsightFetcher({
+    client,
+    maxConcurrency: config.upstream.maxConcurrency,
+    clock,
+  });
+
+  return createYoga<Record<string, unknown>, GatewayContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    graphiql: config.server.graphiql && {
+      title: 'TikTok Shop Insights GraphQL',
+      defaultQuery: GRAPHIQL_DEFAULT_QUERY,
+    },
+    maskedErrors: { maskError: maskGatewayError },
+    // One loader per request: batching and deduplication never leak data between clients.
+    context: () => ({ insights: createInsightLoader(fetchInsight, clock()) }),
+    plugins: [{ onDispose: () => client.close() }],
+  });
+}

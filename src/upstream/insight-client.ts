@@ -1,0 +1,192 @@
+import { Pool, errors as undiciErrors } from 'undici';
+import { envelopeSchema, type InsightInfo, successDataSchema } from './envelope.js';
+import { codeForStatus, UpstreamError } from './upstream-error.js';
+
+export const INSIGHT_DETAIL_PATH = 'v1/tiktok/insights/product/detail';
+
+export interface InsightClientOptions {
+  /** Where KeyAPI (or a server speaking its protocol) lives; a path prefix is kept. */
+  baseUrl: string;
+  apiKey: string;
+  connectTimeoutMs: number;
+  /** Longest wait for the status line and headers. */
+  headersTimeoutMs: number;
+  /** Longest silence between two chunks of the body. */
+  bodyTimeoutMs: number;
+  /** Deadline for the whole exchange, so a server that drips bytes cannot hold a call forever. */
+  requestTimeoutMs: number;
+  maxResponseBytes: number;
+  /** Sockets kept open to the upstream. */
+  connections: number;
+}
+
+/** One upstream question: the three query parameters, already normalized. */
+export interface InsightRequest {
+  id: string;
+  region: string;
+  timeScope: string;
+}
+
+export interface InsightClient {
+  fetchInsight(request: InsightRequest): Promise<InsightInfo>;
+  close(): Promise<void>;
+}
+
+const friendlyMessage: Record<UpstreamError['code'], string> = {
+  UPSTREAM_BAD_REQUEST: 'KeyAPI rejected the request as invalid',
+  UPSTREAM_UNAUTHORIZED: "KeyAPI rejected the gateway's API key",
+  UPSTREAM_QUOTA_EXCEEDED: 'KeyAPI credits are exhausted',
+  UPSTREAM_FORBIDDEN: "The gateway's API key may not call this KeyAPI endpoint",
+  UPSTREAM_RATE_LIMITED: 'KeyAPI rate limit reached; try again shortly',
+  UPSTREAM_UNAVAILABLE: 'KeyAPI is unavailable',
+  UPSTREAM_ERROR: 'KeyAPI answered with an error',
+};
+
+export function createInsightClient(options: InsightClientOptions): InsightClient {
+  const endpoint = new URL(
+    INSIGHT_DETAIL_PATH,
+    options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`,
+  );
+  const pool = new Pool(endpoint.origin, {
+    connections: options.connections,
+    connectTimeout: options.connectTimeoutMs,
+    headersTimeout: options.headersTimeoutMs,
+    bodyTimeout: options.bodyTimeoutMs,
+  });
+  const authorization = `Bearer ${options.apiKey}`;
+  // An upstream message could echo what we sent; the key must never travel further than KeyAPI.
+  const scrub = (text: string) =>
+    options.apiKey.length >= 4 ? text.replaceAll(options.apiKey, '[redacted]') : text;
+
+  async function fetchInsight(request: InsightRequest): Promise<InsightInfo> {
+    const query = new URLSearchParams({
+      time_scope: request.timeScope,
+      region: request.region,
+      id: request.id,
+    });
+    let response: Awaited<ReturnType<typeof pool.request>>;
+    try {
+      response = await pool.request({
+        method: 'GET',
+        path: `${endpoint.pathname}?${query}`,
+        headers: { authorization, accept: 'application/json' },
+        signal: AbortSignal.timeout(options.requestTimeoutMs),
+      });
+    } catch (error) {
+      throw transportFailure(error);
+    }
+
+    let text: string;
+    try {
+      text = await readCapped(response.body, options.maxResponseBytes);
+    } catch (error) {
+      throw error instanceof UpstreamError ? error : transportFailure(error);
+    }
+    const body = parseJson(text);
+    const envelope = envelopeSchema.safeParse(body);
+    const upstreamMessage =
+      envelope.success && envelope.data.message ? scrub(envelope.data.message) : undefined;
+    const upstreamCode = envelope.success ? envelope.data.code : undefined;
+
+    if (response.statusCode < 200 || response.statusCode > 299) {
+      const code = codeForStatus(response.statusCode);
+      throw new UpstreamError(code, withDetail(friendlyMessage[code], upstreamMessage), {
+        status: response.statusCode,
+        upstreamCode,
+        upstreamMessage,
+        retryAfterSeconds: parseRetryAfter(response.headers['retry-after']),
+      });
+    }
+    if (!envelope.success) {
+      throw new UpstreamError(
+        'UPSTREAM_UNAVAILABLE',
+        body === undefined
+          ? 'KeyAPI is unavailable: its answer was not JSON'
+          : 'KeyAPI is unavailable: its answer was not a valid envelope',
+        { status: response.statusCode },
+      );
+    }
+    // The provider does not promise a non-2xx status for business errors, so `code` decides.
+    if (envelope.data.code !== 0) {
+      throw new UpstreamError(
+        'UPSTREAM_ERROR',
+        withDetail(`KeyAPI answered with error code ${envelope.data.code}`, upstreamMessage),
+        { status: response.statusCode, upstreamCode, upstreamMessage },
+      );
+    }
+    const data = successDataSchema.safeParse(envelope.data.data);
+    if (!data.success) {
+      throw new UpstreamError(
+        'UPSTREAM_UNAVAILABLE',
+        'KeyAPI is unavailable: its answer had malformed data',
+        {
+          status: response.statusCode,
+          cause: data.error,
+        },
+      );
+    }
+    return data.data.info;
+  }
+
+  return {
+    fetchInsight,
+    close: () => pool.close(),
+  };
+}
+
+function withDetail(message: string, detail: string | undefined): string {
+  return detail ? `${message}: ${detail}` : message;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, maxBytes: number) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new UpstreamError(
+        'UPSTREAM_UNAVAILABLE',
+        `KeyAPI is unavailable: its answer exceeded ${maxBytes} bytes`,
+      );
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function transportFailure(error: unknown): UpstreamError {
+  const timedOut =
+    error instanceof undiciErrors.ConnectTimeoutError ||
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError ||
+    (error instanceof DOMException && error.name === 'TimeoutError');
+  return new UpstreamError(
+    'UPSTREAM_UNAVAILABLE',
+    timedOut
+      ? 'KeyAPI is unavailable: it did not answer in time'
+      : 'KeyAPI is unavailable: the connection failed',
+    { cause: error },
+  );
+}
+
+/** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(
+  header: string | string[] | undefined,
+  now: number = Date.now(),
+): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}

@@ -1,0 +1,61 @@
+/**
+ * Stable codes for everything that can go wrong talking to KeyAPI. Callers match on `code`,
+ * never on message text; the schema layer maps each code to `extensions.code` in one place.
+ */
+export type UpstreamErrorCode =
+  | 'UPSTREAM_BAD_REQUEST'
+  | 'UPSTREAM_UNAUTHORIZED'
+  | 'UPSTREAM_QUOTA_EXCEEDED'
+  | 'UPSTREAM_FORBIDDEN'
+  | 'UPSTREAM_RATE_LIMITED'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_ERROR';
+
+export interface UpstreamErrorDetails {
+  /** HTTP status of the upstream answer, when there was one. */
+  status?: number;
+  /** The envelope's `code`, when the body could be read. */
+  upstreamCode?: number;
+  /** The envelope's `message`, already scrubbed of the API key. */
+  upstreamMessage?: string;
+  /** Seconds the provider asked us to wait (429 `Retry-After`). */
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  readonly code: UpstreamErrorCode;
+  readonly status: number | undefined;
+  readonly upstreamCode: number | undefined;
+  readonly upstreamMessage: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: UpstreamErrorCode, message: string, details: UpstreamErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.status = details.status;
+    this.upstreamCode = details.upstreamCode;
+    this.upstreamMessage = details.upstreamMessage;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+}
+
+const codeByStatus: Record<number, UpstreamErrorCode> = {
+  400: 'UPSTREAM_BAD_REQUEST',
+  401: 'UPSTREAM_UNAUTHORIZED',
+  402: 'UPSTREAM_QUOTA_EXCEEDED',
+  403: 'UPSTREAM_FORBIDDEN',
+  408: 'UPSTREAM_UNAVAILABLE',
+  429: 'UPSTREAM_RATE_LIMITED',
+};
+
+/**
+ * The error code for a non-2xx answer. 5xx is a transient outage; a 4xx the provider does not
+ * document (404 from a wrong base URL, say) is a definite answer, not an outage, so it is not
+ * reported as one.
+ */
+export function codeForStatus(status: number): UpstreamErrorCode {
+  if (status >= 500) return 'UPSTREAM_UNAVAILABLE';
+  return codeByStatus[status] ?? 'UPSTREAM_ERROR';
+}
