@@ -9,19 +9,19 @@ import { UpstreamError } from '../upstream/upstream-error.js';
  * never reach a client.
  */
 export const maskGatewayError: MaskError = (error, message, isDev) => {
-  const original = error instanceof GraphQLError ? error.originalError : error;
-  const location = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
-  if (original instanceof UpstreamError) {
-    return new GraphQLError(original.message, { ...location, extensions: upstreamExtensions(original) });
-  }
-  if (original instanceof InvalidArgumentError) {
-    return new GraphQLError(original.message, {
-      ...location,
-      extensions: { code: original.code, argumentName: original.argument },
-    });
-  }
-  return maskError(error, message, isDev);
+  const extensions = error instanceof GraphQLError ? knownExtensions(error.originalError) : undefined;
+  if (!extensions || !(error instanceof GraphQLError)) return maskError(error, message, isDev);
+  // Coded in place: yoga logs every error that masking replaces, and these are expected outcomes,
+  // not crashes. The message is already the typed error's own, written for clients.
+  Object.assign(error.extensions, extensions);
+  return error;
 };
+
+function knownExtensions(error: unknown): Record<string, unknown> | undefined {
+  if (error instanceof UpstreamError) return upstreamExtensions(error);
+  if (error instanceof InvalidArgumentError) return { code: error.code, argumentName: error.argument };
+  return undefined;
+}
 
 function upstreamExtensions(error: UpstreamError): Record<string, unknown> {
   const extensions: Record<string, unknown> = { code: error.code };

@@ -1,0 +1,91 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { type GraphQLFormattedError, print } from 'graphql';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { parseConfig } from '../../src/config.js';
+import {
+  type DemoUpstream,
+  type DemoUpstreamOptions,
+  startDemoUpstream,
+} from '../../src/demo-upstream/demo-upstream.js';
+import { createGateway, type Gateway } from '../../src/server/create-gateway.js';
+
+/** Distinctive, so a leak anywhere is easy to spot. */
+export const TEST_API_KEY = 'sk_live_TEST_SECRET_5f3a9c0e1b7d';
+
+/** A fixed clock: in 2025-12 the newest month KeyAPI serves is 2025-09. */
+export const FIXED_NOW = new Date('2025-12-15T12:00:00Z');
+
+export interface GraphQLResponse<TData> {
+  data?: TData | null;
+  errors?: GraphQLFormattedError[];
+}
+
+export interface TestGateway {
+  upstream: DemoUpstream;
+  gateway: Gateway;
+  /** Sends a typed operation through the gateway's real request pipeline. */
+  execute<TData, TVariables>(
+    document: TypedDocumentNode<TData, TVariables>,
+    ...variables: TVariables extends Record<string, never> ? [] : [TVariables]
+  ): Promise<GraphQLResponse<TData>>;
+  /** Sends raw GraphQL text, for operations codegen would refuse to type (invalid ones). */
+  executeText(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ status: number; body: GraphQLResponse<unknown> }>;
+  close(): Promise<void>;
+}
+
+/**
+ * A gateway pointed over real HTTP at a fresh stand-in of KeyAPI. `env` overrides the
+ * environment the config is parsed from, exactly as an operator would set it.
+ */
+export async function startTestGateway(
+  options: { env?: Record<string, string>; upstream?: DemoUpstreamOptions; clock?: () => Date } = {},
+): Promise<TestGateway> {
+  const clock = options.clock ?? (() => FIXED_NOW);
+  const upstream = await startDemoUpstream({ apiKey: TEST_API_KEY, clock, ...options.upstream });
+  const parsed = parseConfig({ KEYAPI_API_KEY: TEST_API_KEY, KEYAPI_BASE_URL: upstream.url, ...options.env });
+  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+  const gateway = createGateway(parsed.config, { clock });
+
+  async function executeText(query: string, variables?: Record<string, unknown>) {
+    const response = await gateway.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: (await response.json()) as GraphQLResponse<unknown> };
+  }
+
+  return {
+    upstream,
+    gateway,
+    async execute(document, ...variables) {
+      const { body } = await executeText(
+        print(document),
+        variables[0] as Record<string, unknown> | undefined,
+      );
+      return body as GraphQLResponse<never>;
+    },
+    executeText,
+    async close() {
+      await gateway.dispose();
+      await upstream.close();
+    },
+  };
+}
+
+/**
+ * Starts a test gateway for the enclosing `describe`, forgets the stand-in's calls and faults
+ * before each test, and closes both at the end.
+ */
+export function useTestGateway(options: Parameters<typeof startTestGateway>[0] = {}): TestGateway {
+  const harness = {} as TestGateway;
+  beforeAll(async () => {
+    Object.assign(harness, await startTestGateway(options));
+  });
+  beforeEach(() => harness.upstream.reset());
+  afterAll(() => harness.close());
+  return harness;
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { THIRD_LEVEL_IDS } from '../src/demo-upstream/catalog.js';
+import { CategoryInsightsDocument, SameKeyManyWaysDocument } from './gql/graphql.js';
+import { useTestGateway } from './helpers/test-gateway.js';
+
+describe('category insight loader', () => {
+  // Latency keeps every call of a batch in flight at once, so the stand-in can count overlap.
+  const harness = useTestGateway({ upstream: { latencyMs: 80 }, env: { KEYAPI_MAX_CONCURRENCY: '10' } });
+
+  it('sends one upstream call for three aliases, a case variant and a nested insight of one key', async () => {
+    const result = await harness.execute(SameKeyManyWaysDocument);
+
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.first?.id).toBe('601583:US:7');
+    expect(result.data?.second?.id).toBe('601583:US:7');
+    expect(result.data?.third).toEqual({ id: '601583:US:7', title: 'Perfume' });
+    expect(result.data?.nested?.category?.insight).toEqual({ id: '601583:US:7', title: 'Perfume' });
+    expect(harness.upstream.calls).toEqual([
+      expect.objectContaining({ id: '601583', region: 'US', timeScope: '7' }),
+    ]);
+  });
+
+  it('sends N distinct keys as N concurrent upstream calls', async () => {
+    const ids = THIRD_LEVEL_IDS.slice(0, 8);
+    const result = await harness.execute(CategoryInsightsDocument, { ids, region: 'GB', timeScope: '30' });
+
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.categoryInsights.map((insight) => insight?.categoryId)).toEqual(ids);
+    expect(harness.upstream.calls.map((call) => call.id).sort()).toEqual([...ids].sort());
+    expect(harness.upstream.maxInFlight).toBe(8);
+  });
+
+  it('pays once for an ID repeated in a list, in any spelling', async () => {
+    const result = await harness.execute(CategoryInsightsDocument, {
+      ids: ['601583', '0601583', '601584', '601583'],
+    });
+
+    expect(result.data?.categoryInsights.map((insight) => insight?.id)).toEqual([
+      '601583:all_regions:1',
+      '601583:all_regions:1',
+      '601584:all_regions:1',
+      '601583:all_regions:1',
+    ]);
+    expect(harness.upstream.calls).toHaveLength(2);
+  });
+
+  it('keeps two regions and two scopes of one category as separate keys', async () => {
+    const result = await harness.executeText(`{
+      a: categoryInsight(id: "601583", region: "US", timeScope: 7) { id }
+      b: categoryInsight(id: "601583", region: "GB", timeScope: 7) { id }
+      c: categoryInsight(id: "601583", region: "US", timeScope: 30) { id }
+    }`);
+
+    expect(result.body.data).toEqual({
+      a: { id: '601583:US:7' },
+      b: { id: '601583:GB:7' },
+      c: { id: '601583:US:30' },
+    });
+    expect(harness.upstream.calls).toHaveLength(3);
+  });
+
+  it('does not share answers between two operations', async () => {
+    await harness.execute(SameKeyManyWaysDocument);
+    await harness.execute(SameKeyManyWaysDocument);
+
+    expect(harness.upstream.calls).toHaveLength(2);
+  });
+});
+
+describe('upstream concurrency limit', () => {
+  const harness = useTestGateway({ upstream: { latencyMs: 60 }, env: { KEYAPI_MAX_CONCURRENCY: '3' } });
+
+  it('queues distinct keys beyond KEYAPI_MAX_CONCURRENCY and still answers them all', async () => {
+    const ids = THIRD_LEVEL_IDS.slice(0, 9);
+    const result = await harness.execute(CategoryInsightsDocument, { ids });
+
+    expect(result.data?.categoryInsights.every((insight) => insight !== null)).toBe(true);
+    expect(harness.upstream.calls).toHaveLength(9);
+    expect(harness.upstream.maxInFlight).toBe(3);
+  });
+});
