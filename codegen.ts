@@ -6,6 +6,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  */
 const config: CodegenConfig = {
   schema: 'schema.graphql',
+  // NodeNext resolution needs explicit extensions in the generated imports.
+  emitLegacyCommonJSImports: false,
   documents: ['test/operations/**/*.graphql'],
   generates: {
     'test/gql/': {

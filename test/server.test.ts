@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { GRAPHIQL_DEFAULT_QUERY } from '../src/server/graphiql-default-query.js';
+import { startTestGateway, useTestGateway } from './helpers/test-gateway.js';
+
+describe('HTTP endpoints', () => {
+  const harness = useTestGateway();
+
+  it('serves GraphiQL at /graphql to a browser, with a default query that runs', async () => {
+    const response = await harness.gateway.fetch('http://gateway.test/graphql', {
+      headers: { accept: 'text/html' },
+    });
+    const html = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(html).toContain('TikTok Shop Insights GraphQL');
+    expect(html).toContain(JSON.stringify(GRAPHIQL_DEFAULT_QUERY).slice(1, 40));
+
+    const run = await harness.executeText(GRAPHIQL_DEFAULT_QUERY);
+    expect(run.body.errors).toBeUndefined();
+    expect(run.body.data).toMatchObject({ categoryInsight: { id: '601583:US:7', title: 'Perfume' } });
+    expect(harness.upstream.calls).toHaveLength(1);
+  });
+
+  it('answers /health with 200', async () => {
+    const response = await harness.gateway.fetch('http://gateway.test/health');
+
+    expect(response.status).toBe(200);
+  });
+
+  it('answers GET queries too, for caches and quick checks', async () => {
+    const query = encodeURIComponent('{ categoryInsight(id: "601583") { title } }');
+    const response = await harness.gateway.fetch(`http://gateway.test/graphql?query=${query}`, {
+      headers: { accept: 'application/json' },
+    });
+
+    expect(await response.json()).toEqual({ data: { categoryInsight: { title: 'Perfume' } } });
+  });
+
+  it('refuses an operation that does not parse with 400 and no upstream call', async () => {
+    const result = await harness.executeText('{ categoryInsight(id: ');
+
+    expect(result.status).toBe(400);
+    expect(result.body.errors?.[0]?.message).toContain('Syntax Error');
+    expect(harness.upstream.calls).toHaveLength(0);
+  });
+});
+
+describe('GraphiQL switched off', () => {
+  it('serves no GraphiQL page when GRAPHIQL_ENABLED=false', async () => {
+    const harness = await startTestGateway({ env: { GRAPHIQL_ENABLED: 'false' } });
+    try {
+      const response = await harness.gateway.fetch('http://gateway.test/graphql', {
+        headers: { accept: 'text/html' },
+      });
+      expect(await response.text()).not.toContain('<html');
+    } finally {
+      await harness.close();
+    }
+  });
+});
