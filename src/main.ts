@@ -39,8 +39,10 @@ async function shutdown(signal: string) {
     console.error(`Requests still running after ${SHUTDOWN_GRACE_MS} ms; closing them.`);
     server.closeAllConnections();
   }, SHUTDOWN_GRACE_MS).unref();
-  server.closeIdleConnections();
+  // A connection kept alive after its last response would hold `close` until its keep-alive timeout.
+  const reapIdle = setInterval(() => server.closeIdleConnections(), 50);
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  clearInterval(reapIdle);
   clearTimeout(forced);
   await gateway.dispose();
   await demo?.close();

@@ -29,6 +29,7 @@ const audienceAgeSchema = z.object({
 /** The one field whose element shape the provider does not document: kept raw, read leniently. */
 const audienceInterestsSchema = z
   .unknown()
+  .optional()
   .transform((value) => (Array.isArray(value) ? (value as unknown[]) : []));
 
 function listOf<T extends z.ZodType>(item: T) {

@@ -1,0 +1,168 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Runs `npm start` as a user would, with extra environment. */
+function npmStart(env: Record<string, string>): ChildProcess {
+  const child = spawn('npm', ['start', '--silent'], {
+    env: { ...process.env, KEYAPI_API_KEY: '', KEYAPI_BASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return child;
+}
+
+function collect(child: ChildProcess): { text: () => string } {
+  let text = '';
+  child.stdout?.on('data', (chunk) => {
+    text += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    text += chunk;
+  });
+  return { text: () => text };
+}
+
+async function waitFor(
+  output: { text: () => string },
+  pattern: RegExp,
+  timeoutMs = 20_000,
+): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = output.text().match(pattern);
+    if (match) return match;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`timed out waiting for ${pattern}; output so far:\n${output.text()}`);
+}
+
+describe('demo mode over real HTTP', () => {
+  let child: ChildProcess;
+  let output: { text: () => string };
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    const started = Date.now();
+    child = npmStart({ PORT: '0', HOST: '127.0.0.1', DEMO_UPSTREAM_LATENCY_MS: '5' });
+    output = collect(child);
+    const [, port] = await waitFor(output, /GraphiQL at http:\/\/localhost:(\d+)\/graphql/);
+    baseUrl = `http://127.0.0.1:${port}`;
+    console.info(`npm start was ready in ${Date.now() - started} ms`);
+  }, 30_000);
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('says in one line that it serves the embedded stand-in', () => {
+    const lines = output
+      .text()
+      .split('\n')
+      .filter((line) => line.startsWith('Demo mode:'));
+
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /KEYAPI_API_KEY is not set.*stand-in at http:\/\/127\.0\.0\.1:\d+ \(synthetic data, no credits spent\)/,
+    );
+  });
+
+  it('serves GraphiQL and answers a nested query', async () => {
+    const page = await fetch(`${baseUrl}/graphql`, { headers: { accept: 'text/html' } });
+    const response = await fetch(`${baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `{ categoryInsight(id: "601583", region: "us", timeScope: 30) {
+          id title categoryPath { name } audienceAges { ageRange score }
+          category { insight(region: "US", timeScope: "30") { id } }
+          posts(first: 2) { totalCount nodes { id createdAt } }
+        } }`,
+      }),
+    });
+    const body = await response.json();
+
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('GraphiQL');
+    expect(body.errors).toBeUndefined();
+    expect(body.data.categoryInsight).toMatchObject({
+      id: '601583:US:30',
+      title: 'Perfume',
+      categoryPath: [{ name: 'Beauty & Personal Care' }, { name: 'Makeup & Perfume' }, { name: 'Perfume' }],
+      category: { insight: { id: '601583:US:30' } },
+      posts: { totalCount: 50 },
+    });
+    expect(
+      body.data.categoryInsight.audienceAges.reduce(
+        (sum: number, age: { score: number }) => sum + age.score,
+        0,
+      ),
+    ).toBe(100);
+    expect(body.data.categoryInsight.posts.nodes).toHaveLength(2);
+  });
+
+  it('answers the same question the same way every time (deterministic synthetic data)', async () => {
+    const ask = async () => {
+      const response = await fetch(`${baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query:
+            '{ categoryInsight(id: "601810", region: "DE", timeScope: 7) { hashtags audienceAges { score } } }',
+        }),
+      });
+      return response.json();
+    };
+
+    expect(await ask()).toEqual(await ask());
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
+    // The gateway process itself, without npm in between (npm re-raises the signal on exit).
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: {
+        ...process.env,
+        KEYAPI_API_KEY: '',
+        KEYAPI_BASE_URL: '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DEMO_UPSTREAM_LATENCY_MS: '400',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output = collect(child);
+    const [, port] = await waitFor(output, /GraphiQL at http:\/\/localhost:(\d+)\/graphql/);
+
+    const inFlight = fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ categoryInsight(id: "601583") { title } }' }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    child.kill('SIGTERM');
+    const response = await inFlight;
+    const [code] = await once(child, 'exit');
+
+    expect(await response.json()).toEqual({ data: { categoryInsight: { title: 'Perfume' } } });
+    expect(code).toBe(0);
+    expect(output.text()).toContain('SIGTERM received');
+  }, 30_000);
+});
+
+describe('start-up with a bad configuration', () => {
+  it('lists every problem and exits non-zero', async () => {
+    const child = npmStart({
+      PORT: 'eighty',
+      KEYAPI_MAX_CONCURRENCY: '-1',
+      KEYAPI_BASE_URL: 'http://127.0.0.1:9',
+    });
+    const output = collect(child);
+    const [code] = await once(child, 'exit');
+
+    expect(code).not.toBe(0);
+    expect(output.text()).toContain('Invalid configuration');
+    expect(output.text()).toMatch(/PORT:/);
+    expect(output.text()).toMatch(/KEYAPI_MAX_CONCURRENCY:/);
+  }, 20_000);
+});
