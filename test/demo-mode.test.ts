@@ -7,8 +7,19 @@ function npmStart(env: Record<string, string>): ChildProcess {
   const child = spawn('npm', ['start', '--silent'], {
     env: { ...process.env, KEYAPI_API_KEY: '', KEYAPI_BASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so the test can stop npm and the gateway it started together.
+    detached: true,
   });
   return child;
+}
+
+function stopGroup(child: ChildProcess) {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
 }
 
 function collect(child: ChildProcess): { text: () => string } {
@@ -50,9 +61,7 @@ describe('demo mode over real HTTP', () => {
     console.info(`npm start was ready in ${Date.now() - started} ms`);
   }, 30_000);
 
-  afterAll(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
+  afterAll(() => stopGroup(child));
 
   it('says in one line that it serves the embedded stand-in', () => {
     const lines = output
@@ -159,6 +168,7 @@ describe('start-up with a bad configuration', () => {
     });
     const output = collect(child);
     const [code] = await once(child, 'exit');
+    stopGroup(child);
 
     expect(code).not.toBe(0);
     expect(output.text()).toContain('Invalid configuration');
