@@ -1,5 +1,12 @@
 import { z } from 'zod';
+import type { CachePolicy } from './loaders/cache-policy.js';
+import type { DailyCaps } from './loaders/credit-ledger.js';
+import type { RedisOptions } from './redis-connection.js';
+import type { CircuitBreakerOptions } from './upstream/circuit-breaker.js';
+import type { ConcurrencyGateOptions } from './upstream/concurrency-gate.js';
 import type { InsightClientOptions } from './upstream/insight-client.js';
+import type { TokenBucketOptions } from './upstream/rate-limiter.js';
+import type { RetryPolicy } from './upstream/retry-policy.js';
 
 /** The gateway's whole configuration: parsed once from the environment, then passed down. */
 export interface GatewayConfig {
@@ -9,9 +16,29 @@ export interface GatewayConfig {
     /** Serve GraphiQL at the GraphQL endpoint. */
     graphiql: boolean;
   };
-  upstream: InsightClientOptions & {
-    /** Upstream calls in flight at once across all requests. */
-    maxConcurrency: number;
+  upstream: InsightClientOptions;
+  /** In flight at once, and the bounded, timed queue behind them. */
+  concurrency: ConcurrencyGateOptions;
+  rateLimit: TokenBucketOptions;
+  retry: RetryPolicy;
+  breaker: CircuitBreakerOptions;
+  cache: CachePolicy & { maxEntries: number; maxBytes: number };
+  /** Null: this instance caches, coalesces and rate-limits alone, in memory. */
+  redis: (RedisOptions & { leaseMs: number }) | null;
+  budgets: DailyCaps & { perOperation: number };
+  /** Limits that refuse costly operations before they run. */
+  armor: {
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxDirectives: number;
+    maxRequestBytes: number;
+  };
+  auth: {
+    /** Bearer tokens clients must send, by client name; empty: no authentication. */
+    tokens: Map<string, string>;
+    /** Take the client's address from X-Forwarded-For (behind a trusted load balancer). */
+    trustProxy: boolean;
   };
   /** Set when KEYAPI_API_KEY is unset: the gateway starts its embedded stand-in upstream. */
   demo: { latencyMs: number } | null;
@@ -47,7 +74,62 @@ const envSchema = z.object({
   KEYAPI_MAX_RESPONSE_BYTES: integer(1_024, 1_048_576),
   KEYAPI_MAX_CONCURRENCY: integer(1, 16),
   DEMO_UPSTREAM_LATENCY_MS: integer(0, 120),
+  KEYAPI_MAX_QUEUE: integer(0, 200),
+  KEYAPI_QUEUE_TIMEOUT_MS: integer(1, 5_000),
+  KEYAPI_MAX_QPS: integer(1, 10),
+  KEYAPI_QPS_BURST: optional(z.coerce.number().int().min(1)),
+  KEYAPI_RETRY_MAX_ATTEMPTS: integer(1, 3),
+  KEYAPI_RETRY_BASE_DELAY_MS: integer(0, 200),
+  KEYAPI_RETRY_MAX_DELAY_MS: integer(0, 2_000),
+  KEYAPI_RETRY_AFTER_MAX_MS: integer(0, 10_000),
+  KEYAPI_RETRY_MAX_TOTAL_MS: integer(0, 20_000),
+  KEYAPI_BREAKER_FAILURES: integer(1, 5),
+  KEYAPI_BREAKER_COOLDOWN_MS: integer(1, 30_000),
+  KEYAPI_QUOTA_PAUSE_MS: integer(1, 600_000),
+  CACHE_TTL_1_MS: integer(0, 600_000),
+  CACHE_TTL_7_MS: integer(0, 3_600_000),
+  CACHE_TTL_30_MS: integer(0, 21_600_000),
+  CACHE_TTL_MONTH_MS: integer(0, 604_800_000),
+  CACHE_STALE_GRACE_MS: integer(0, 86_400_000),
+  CACHE_NEGATIVE_TTL_MS: integer(0, 60_000),
+  CACHE_MAX_ENTRIES: integer(1, 10_000),
+  CACHE_MAX_BYTES: integer(1_024, 67_108_864),
+  REDIS_URL: optional(z.url({ protocol: /^rediss?$/ })),
+  REDIS_KEY_PREFIX: optional(z.string()).transform((value) => value ?? 'tiktok-insights:'),
+  REDIS_COMMAND_TIMEOUT_MS: integer(1, 250),
+  REDIS_LEASE_MS: integer(100, 20_000),
+  CREDIT_BUDGET_PER_OPERATION: integer(0, 40),
+  CREDIT_BUDGET_PER_CLIENT_DAILY: integer(0, 2_000),
+  CREDIT_BUDGET_GLOBAL_DAILY: integer(0, 20_000),
+  MAX_QUERY_DEPTH: integer(1, 8),
+  MAX_ALIASES: integer(0, 15),
+  MAX_TOKENS: integer(1, 1_000),
+  MAX_DIRECTIVES: integer(0, 10),
+  MAX_REQUEST_BYTES: integer(1_024, 65_536),
+  GATEWAY_TOKENS: optional(z.string()).transform((value, context) => parseTokens(value ?? '', context)),
+  TRUST_PROXY: flag(false),
 });
+
+/**
+ * `name:token` pairs, comma-separated; a bare token is named by its position. Names identify
+ * clients in budgets and logs, so tokens themselves never have to be written anywhere.
+ */
+function parseTokens(text: string, context: z.RefinementCtx): Map<string, string> {
+  const tokens = new Map<string, string>();
+  for (const [index, entry] of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .entries()) {
+    const separator = entry.indexOf(':');
+    const name = separator > 0 ? entry.slice(0, separator) : `client-${index + 1}`;
+    const token = separator > 0 ? entry.slice(separator + 1) : entry;
+    if (token.length < 16)
+      context.addIssue({ code: 'custom', message: `the token of "${name}" is shorter than 16 characters` });
+    tokens.set(token, name);
+  }
+  return tokens;
+}
 
 export type ConfigResult = { ok: true; config: GatewayConfig } | { ok: false; errors: string[] };
 
@@ -80,9 +162,59 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         bodyTimeoutMs: vars.KEYAPI_BODY_TIMEOUT_MS,
         requestTimeoutMs: vars.KEYAPI_REQUEST_TIMEOUT_MS,
         maxResponseBytes: vars.KEYAPI_MAX_RESPONSE_BYTES,
-        maxConcurrency: vars.KEYAPI_MAX_CONCURRENCY,
         connections: vars.KEYAPI_MAX_CONCURRENCY,
       },
+      concurrency: {
+        maxConcurrent: vars.KEYAPI_MAX_CONCURRENCY,
+        maxQueued: vars.KEYAPI_MAX_QUEUE,
+        queueTimeoutMs: vars.KEYAPI_QUEUE_TIMEOUT_MS,
+      },
+      rateLimit: { qps: vars.KEYAPI_MAX_QPS, burst: vars.KEYAPI_QPS_BURST ?? vars.KEYAPI_MAX_QPS },
+      retry: {
+        maxAttempts: vars.KEYAPI_RETRY_MAX_ATTEMPTS,
+        baseDelayMs: vars.KEYAPI_RETRY_BASE_DELAY_MS,
+        maxDelayMs: vars.KEYAPI_RETRY_MAX_DELAY_MS,
+        maxRetryAfterMs: vars.KEYAPI_RETRY_AFTER_MAX_MS,
+        maxTotalMs: vars.KEYAPI_RETRY_MAX_TOTAL_MS,
+      },
+      breaker: {
+        failureThreshold: vars.KEYAPI_BREAKER_FAILURES,
+        cooldownMs: vars.KEYAPI_BREAKER_COOLDOWN_MS,
+        quotaPauseMs: vars.KEYAPI_QUOTA_PAUSE_MS,
+      },
+      cache: {
+        ttlMs: {
+          '1': vars.CACHE_TTL_1_MS,
+          '7': vars.CACHE_TTL_7_MS,
+          '30': vars.CACHE_TTL_30_MS,
+          month: vars.CACHE_TTL_MONTH_MS,
+        },
+        staleGraceMs: vars.CACHE_STALE_GRACE_MS,
+        negativeTtlMs: vars.CACHE_NEGATIVE_TTL_MS,
+        maxEntries: vars.CACHE_MAX_ENTRIES,
+        maxBytes: vars.CACHE_MAX_BYTES,
+      },
+      redis: vars.REDIS_URL
+        ? {
+            url: vars.REDIS_URL,
+            keyPrefix: vars.REDIS_KEY_PREFIX,
+            commandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT_MS,
+            leaseMs: vars.REDIS_LEASE_MS,
+          }
+        : null,
+      budgets: {
+        perOperation: vars.CREDIT_BUDGET_PER_OPERATION,
+        perClient: vars.CREDIT_BUDGET_PER_CLIENT_DAILY,
+        global: vars.CREDIT_BUDGET_GLOBAL_DAILY,
+      },
+      armor: {
+        maxDepth: vars.MAX_QUERY_DEPTH,
+        maxAliases: vars.MAX_ALIASES,
+        maxTokens: vars.MAX_TOKENS,
+        maxDirectives: vars.MAX_DIRECTIVES,
+        maxRequestBytes: vars.MAX_REQUEST_BYTES,
+      },
+      auth: { tokens: vars.GATEWAY_TOKENS, trustProxy: vars.TRUST_PROXY },
       demo: vars.KEYAPI_API_KEY === undefined ? { latencyMs: vars.DEMO_UPSTREAM_LATENCY_MS } : null,
     },
   };

@@ -119,7 +119,7 @@ describe('demo mode over real HTTP', () => {
             '{ categoryInsight(id: "601810", region: "DE", timeScope: 7) { hashtags audienceAges { score } } }',
         }),
       });
-      return response.json();
+      return (await response.json()).data;
     };
 
     expect(await ask()).toEqual(await ask());
@@ -153,7 +153,7 @@ describe('graceful shutdown', () => {
     const response = await inFlight;
     const [code] = await once(child, 'exit');
 
-    expect(await response.json()).toEqual({ data: { categoryInsight: { title: 'Perfume' } } });
+    expect((await response.json()).data).toEqual({ categoryInsight: { title: 'Perfume' } });
     expect(code).toBe(0);
     expect(output.text()).toContain('SIGTERM received');
   }, 30_000);

@@ -59,11 +59,14 @@ describe('category insight loader', () => {
     expect(harness.upstream.calls).toHaveLength(3);
   });
 
-  it('does not share answers between two operations', async () => {
-    await harness.execute(SameKeyManyWaysDocument);
-    await harness.execute(SameKeyManyWaysDocument);
+  it('answers a second operation for the same key from the cache, and says so in extensions.cost', async () => {
+    const first = await harness.execute(SameKeyManyWaysDocument);
+    const second = await harness.execute(SameKeyManyWaysDocument);
 
-    expect(harness.upstream.calls).toHaveLength(2);
+    expect(second.data).toEqual(first.data);
+    expect(harness.upstream.calls).toHaveLength(1);
+    expect(first.extensions?.cost).toEqual({ upstreamCalls: 1, cacheHits: 0, coalesced: 0, credits: 2 });
+    expect(second.extensions?.cost).toEqual({ upstreamCalls: 0, cacheHits: 1, coalesced: 0, credits: 0 });
   });
 });
 

@@ -87,6 +87,8 @@ describe('upstream failures', () => {
       KEYAPI_HEADERS_TIMEOUT_MS: '300',
       KEYAPI_REQUEST_TIMEOUT_MS: '500',
       KEYAPI_MAX_RESPONSE_BYTES: '200000',
+      // One attempt each: these tests are about how a failure is reported; retries have their own.
+      KEYAPI_RETRY_MAX_ATTEMPTS: '1',
     },
   });
 
@@ -190,7 +192,7 @@ describe('upstream failures', () => {
 
   it('refuses a key the provider rejects with UPSTREAM_UNAUTHORIZED', async () => {
     const wrongKey = await import('./helpers/test-gateway.js').then(({ startTestGateway }) =>
-      startTestGateway({ env: { KEYAPI_API_KEY: 'sk_live_wrong' } }),
+      startTestGateway({ env: { KEYAPI_API_KEY: 'sk_live_wrong', KEYAPI_RETRY_MAX_ATTEMPTS: '1' } }),
     );
     try {
       const result = await wrongKey.execute(BrokenAndHealthyDocument, {

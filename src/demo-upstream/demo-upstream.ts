@@ -28,6 +28,8 @@ export type Fault =
   | { kind: 'delay'; ms: number };
 
 export interface UpstreamCall {
+  /** When the request arrived (ms since the epoch, real time). */
+  at: number;
   id: string;
   region: string;
   timeScope: string;
@@ -106,7 +108,7 @@ export async function startDemoUpstream(options: DemoUpstreamOptions = {}): Prom
     const id = url.searchParams.get('id') ?? '601583';
     const region = url.searchParams.get('region') ?? 'all_regions';
     const timeScope = url.searchParams.get('time_scope') ?? '1';
-    calls.push({ id, region, timeScope, authorization });
+    calls.push({ at: Date.now(), id, region, timeScope, authorization });
 
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);

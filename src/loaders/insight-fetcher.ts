@@ -1,31 +1,209 @@
-import pLimit from 'p-limit';
 import { type CategoryInsight, toCategoryInsight } from '../domain/category-insight.js';
-import type { InsightKey } from '../domain/insight-key.js';
-import type { InsightClient } from '../upstream/insight-client.js';
-
-/** Fetches one insight from the upstream; shared by every request of the process. */
-export type InsightFetcher = (key: InsightKey) => Promise<CategoryInsight>;
+import { type InsightKey, insightKeyId } from '../domain/insight-key.js';
+import type { InsightInfo } from '../upstream/envelope.js';
+import type { GuardedInsightClient } from '../upstream/guarded-client.js';
+import { UpstreamError } from '../upstream/upstream-error.js';
+import { type CachePolicy, freshForMs } from './cache-policy.js';
+import { CreditBudgetError } from './credit-budget-error.js';
+import type { CreditLedger } from './credit-ledger.js';
+import type { FetchLease } from './fetch-lease.js';
+import { type CachedAnswer, refusalError, snapshotRefusal } from './insight-cache.js';
+import type { TieredCache } from './redis-insight-cache.js';
+import { CREDITS_PER_CALL, type RequestCost } from './request-cost.js';
 
 export interface InsightFetcherOptions {
-  client: InsightClient;
-  /** Upstream calls in flight at once across all requests; the rest queue. */
-  maxConcurrency: number;
+  client: GuardedInsightClient;
+  cache: TieredCache;
+  /** Set when instances share Redis: one instance pays, the others wait for its answer. */
+  lease?: FetchLease;
+  /** The longest an instance waits for another's answer before paying itself. */
+  leaseWaitMs: number;
+  ledger: CreditLedger;
+  policy: CachePolicy;
+  /** Upstream calls one operation may pay for. */
+  maxCallsPerOperation: number;
   clock: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  onSharedError: (error: unknown) => void;
 }
 
-export function createInsightFetcher({
-  client,
-  maxConcurrency,
-  clock,
-}: InsightFetcherOptions): InsightFetcher {
-  const limit = pLimit(maxConcurrency);
-  return (key) =>
-    limit(async () => {
-      const info = await client.fetchInsight({
-        id: key.categoryId,
-        region: key.region,
-        timeScope: key.timeScope,
-      });
-      return toCategoryInsight(key, info, clock());
-    });
+/** Fetches insights for every request of the process, paying for each key as rarely as possible. */
+export interface InsightFetcher {
+  fetch(key: InsightKey, cost: RequestCost): Promise<CategoryInsight>;
+  /** Whether answering `key` now would take an upstream call (for the pre-execution cost check). */
+  needsUpstream(key: InsightKey): Promise<boolean>;
+}
+
+interface Outcome {
+  insight: CategoryInsight;
+  /** Set when KeyAPI failed and an older answer was served instead. */
+  staleBecause?: string;
+}
+
+/** Definite answers about a key: remembered briefly so a repeated bad ID does not pay again. */
+const isRefusal = (error: unknown): error is UpstreamError =>
+  error instanceof UpstreamError &&
+  (error.code === 'UPSTREAM_BAD_REQUEST' || error.code === 'UPSTREAM_ERROR');
+
+const LEASE_POLL_MS = 25;
+
+export function createInsightFetcher(options: InsightFetcherOptions): InsightFetcher {
+  const { client, cache, lease, ledger, policy, clock } = options;
+  const inFlight = new Map<string, Promise<Outcome>>();
+
+  const freshFor = (key: InsightKey, answer: CachedAnswer) =>
+    answer.kind === 'refusal' ? policy.negativeTtlMs : freshForMs(key.timeScope, policy);
+  const isFresh = (key: InsightKey) => (answer: CachedAnswer) =>
+    clock().getTime() < answer.fetchedAt + freshFor(key, answer);
+  const insightOf = (key: InsightKey, info: InsightInfo, fetchedAt: number) =>
+    toCategoryInsight(key, info, new Date(fetchedAt));
+
+  async function reserveAttempt(cost: RequestCost) {
+    const max = options.maxCallsPerOperation;
+    if (cost.upstreamCalls >= max) {
+      throw new CreditBudgetError(
+        'operation',
+        max * CREDITS_PER_CALL,
+        `This operation reached its budget of ${max * CREDITS_PER_CALL} credits (${max} upstream calls)`,
+      );
+    }
+    const refused = await ledger.reserve(cost.clientId, CREDITS_PER_CALL);
+    if (refused) {
+      throw new CreditBudgetError(
+        refused,
+        0,
+        refused === 'client'
+          ? "This client's daily credit budget is spent"
+          : "The gateway's daily credit budget is spent",
+      );
+    }
+    cost.upstreamCalls += 1;
+  }
+
+  async function callUpstream(key: InsightKey, id: string, cost: RequestCost): Promise<CachedAnswer> {
+    let answer: CachedAnswer;
+    try {
+      const info = await client.fetchInsight(
+        { id: key.categoryId, region: key.region, timeScope: key.timeScope },
+        { beforeAttempt: () => reserveAttempt(cost) },
+      );
+      answer = { kind: 'insight', info, fetchedAt: clock().getTime() };
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      answer = { kind: 'refusal', error: snapshotRefusal(error), fetchedAt: clock().getTime() };
+    }
+    const keepMs = freshFor(key, answer) + (answer.kind === 'insight' ? policy.staleGraceMs : 0);
+    await cache.set(id, answer, keepMs);
+    return answer;
+  }
+
+  /** With Redis: whoever holds the key's lease pays; the others wait for its answer to land. */
+  async function callOnce(key: InsightKey, id: string, cost: RequestCost): Promise<CachedAnswer> {
+    if (!lease) return callUpstream(key, id, cost);
+    const deadline = Date.now() + options.leaseWaitMs;
+    while (Date.now() < deadline) {
+      let won: boolean;
+      try {
+        won = await lease.acquire(id);
+      } catch (error) {
+        options.onSharedError(error);
+        return callUpstream(key, id, cost);
+      }
+      if (won) {
+        try {
+          const landed = await cache.get(id, isFresh(key));
+          if (landed && isFresh(key)(landed)) {
+            cost.coalesced += 1;
+            return landed;
+          }
+          return await callUpstream(key, id, cost);
+        } finally {
+          await lease.release(id).catch(options.onSharedError);
+        }
+      }
+      while (Date.now() < deadline) {
+        await options.sleep(LEASE_POLL_MS);
+        const landed = await cache.get(id, isFresh(key));
+        if (landed && isFresh(key)(landed)) {
+          cost.coalesced += 1;
+          return landed;
+        }
+        // The holder finished without an answer, or died: compete for the lease again.
+        if (!(await lease.isHeld(id).catch(() => false))) break;
+      }
+    }
+    return callUpstream(key, id, cost);
+  }
+
+  async function resolve(key: InsightKey, id: string, previous: CachedAnswer | undefined, cost: RequestCost) {
+    let answer: CachedAnswer;
+    try {
+      answer = await callOnce(key, id, cost);
+    } catch (error) {
+      // Stale-if-error: within the grace window, an old answer beats an outage.
+      const usable =
+        previous?.kind === 'insight' &&
+        clock().getTime() < previous.fetchedAt + freshFor(key, previous) + policy.staleGraceMs;
+      if (
+        usable &&
+        !isRefusal(error) &&
+        (error instanceof UpstreamError || error instanceof CreditBudgetError)
+      ) {
+        return {
+          insight: insightOf(key, previous.info, previous.fetchedAt),
+          staleBecause: error.code,
+        } satisfies Outcome;
+      }
+      throw error;
+    }
+    if (answer.kind === 'refusal') throw refusalError(answer.error);
+    return { insight: insightOf(key, answer.info, answer.fetchedAt) } satisfies Outcome;
+  }
+
+  async function fetch(key: InsightKey, cost: RequestCost): Promise<CategoryInsight> {
+    const id = insightKeyId(key);
+    const cached = await cache.get(id, isFresh(key));
+    if (cached && isFresh(key)(cached)) {
+      cost.cacheHits += 1;
+      if (cached.kind === 'refusal') throw refusalError(cached.error);
+      return insightOf(key, cached.info, cached.fetchedAt);
+    }
+
+    let pending = inFlight.get(id);
+    const leader = pending === undefined;
+    if (pending) {
+      cost.coalesced += 1;
+    } else {
+      pending = resolve(key, id, cached, cost).finally(() => inFlight.delete(id));
+      inFlight.set(id, pending);
+    }
+    try {
+      const outcome = await pending;
+      if (outcome.staleBecause) {
+        cost.stale.push({
+          id,
+          fetchedAt: outcome.insight.fetchedAt.toISOString(),
+          reason: outcome.staleBecause,
+        });
+      }
+      return outcome.insight;
+    } catch (error) {
+      // Another operation's budget is not this one's: ask again on our own account.
+      if (!leader && error instanceof CreditBudgetError) {
+        cost.coalesced -= 1;
+        return fetch(key, cost);
+      }
+      throw error;
+    }
+  }
+
+  return {
+    fetch,
+    async needsUpstream(key) {
+      const id = insightKeyId(key);
+      if (inFlight.has(id)) return false;
+      const cached = await cache.get(id, isFresh(key));
+      return !(cached && isFresh(key)(cached));
+    },
+  };
 }

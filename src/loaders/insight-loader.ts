@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { CategoryInsight } from '../domain/category-insight.js';
 import { type InsightKey, insightKeyId, toInsightKey } from '../domain/insight-key.js';
 import type { InsightFetcher } from './insight-fetcher.js';
+import type { RequestCost } from './request-cost.js';
 
 /** The arguments every path to an insight carries; absent or null region/scope take the defaults. */
 export interface InsightArgs {
@@ -21,10 +22,10 @@ export interface InsightLoader {
   loadKey(key: InsightKey): Promise<CategoryInsight>;
 }
 
-export function createInsightLoader(fetchInsight: InsightFetcher, now: Date): InsightLoader {
+export function createInsightLoader(fetcher: InsightFetcher, now: Date, cost: RequestCost): InsightLoader {
   const loader = new DataLoader<InsightKey, CategoryInsight, string>(
     // Distinct keys of one tick go out together; failures stay per key so siblings keep their data.
-    async (keys) => Promise.all(keys.map((key) => fetchInsight(key).catch(asError))),
+    async (keys) => Promise.all(keys.map((key) => fetcher.fetch(key, cost).catch(asError))),
     { cacheKeyFn: insightKeyId },
   );
   return {

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { type MaskError, maskError } from 'graphql-yoga';
 import { InvalidArgumentError } from '../domain/invalid-argument-error.js';
+import { CreditBudgetError } from '../loaders/credit-budget-error.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
 
 /**
@@ -20,6 +21,7 @@ export const maskGatewayError: MaskError = (error, message, isDev) => {
 function knownExtensions(error: unknown): Record<string, unknown> | undefined {
   if (error instanceof UpstreamError) return upstreamExtensions(error);
   if (error instanceof InvalidArgumentError) return { code: error.code, argumentName: error.argument };
+  if (error instanceof CreditBudgetError) return { code: error.code, budget: error.budget };
   return undefined;
 }
 

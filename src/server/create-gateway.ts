@@ -1,45 +1,134 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.js';
+import { createMemoryLedger, createRedisLedger } from '../loaders/credit-ledger.js';
+import { createFetchLease } from '../loaders/fetch-lease.js';
+import { createMemoryCache } from '../loaders/insight-cache.js';
 import { createInsightFetcher } from '../loaders/insight-fetcher.js';
 import { createInsightLoader } from '../loaders/insight-loader.js';
+import { createRedisCache, createTieredCache } from '../loaders/redis-insight-cache.js';
+import { RequestCost } from '../loaders/request-cost.js';
+import { createConsoleLogger, createDegradationReporter, type Logger } from '../logger.js';
+import { createRedis } from '../redis-connection.js';
 import type { GatewayContext } from '../schema/builder.js';
 import { maskGatewayError } from '../schema/errors.js';
 import { schema } from '../schema/index.js';
+import { CircuitBreaker } from '../upstream/circuit-breaker.js';
+import { ConcurrencyGate } from '../upstream/concurrency-gate.js';
+import { guardInsightClient } from '../upstream/guarded-client.js';
 import { createInsightClient } from '../upstream/insight-client.js';
+import { createMemoryTakeToken, createRateLimiter } from '../upstream/rate-limiter.js';
+import { createRedisTakeToken } from '../upstream/redis-token-bucket.js';
+import { useClientAuth } from './client-auth-plugin.js';
+import { identifyClient, type ServerContext } from './client-identity.js';
+import { useCostExtension } from './cost-extension-plugin.js';
+import { useCreditPrecheck } from './credit-precheck-plugin.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
+import { useReadiness } from './readiness-plugin.js';
 
 export interface GatewayDeps {
-  /** The gateway's clock: decides which months are available and stamps `fetchedAt`. */
+  /** The gateway's clock: decides which months are available, stamps `fetchedAt`, ages the cache. */
   clock?: () => Date;
+  /** How the gateway waits between retries and for other instances; tests may record the waits. */
+  sleep?: (ms: number) => Promise<void>;
+  logger?: Logger;
 }
 
-export type Gateway = YogaServerInstance<Record<string, unknown>, GatewayContext>;
+export type RequestContext = GatewayContext & { cost: RequestCost };
+export type Gateway = YogaServerInstance<ServerContext, RequestContext>;
+
+/** Headers any real client can send to prove a request is not a cross-site form post. */
+const CSRF_HEADERS = [
+  'x-graphql-yoga-csrf',
+  'apollo-require-preflight',
+  'x-apollo-operation-name',
+  'graphql-preflight',
+];
 
 /**
  * Builds the gateway without listening: tests call `gateway.fetch` in-process, `main.ts` hands
- * it to `node:http`. `gateway.dispose()` closes the upstream connections.
+ * it to `node:http`. `gateway.dispose()` closes the upstream connections and Redis.
  */
 export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
   const clock = deps.clock ?? (() => new Date());
+  const wait = deps.sleep ?? ((ms: number) => sleep(ms));
+  const logger = deps.logger ?? createConsoleLogger();
+  const redis = config.redis ? createRedis(config.redis) : undefined;
+  const onRedisError = createDegradationReporter(logger, 'Redis');
+
+  const breaker = new CircuitBreaker(config.breaker, clock);
+  const memoryToken = createMemoryTakeToken(config.rateLimit);
   const client = createInsightClient(config.upstream);
-  const fetchInsight = createInsightFetcher({
-    client,
-    maxConcurrency: config.upstream.maxConcurrency,
-    clock,
+  const guarded = guardInsightClient(client, {
+    breaker,
+    gate: new ConcurrencyGate(config.concurrency),
+    rateLimiter: createRateLimiter(
+      redis ? createRedisTakeToken(redis, config.rateLimit, memoryToken, onRedisError) : memoryToken,
+      wait,
+    ),
+    retry: config.retry,
+    queueTimeoutMs: config.concurrency.queueTimeoutMs,
+    sleep: wait,
+    now: Date.now,
   });
 
-  return createYoga<Record<string, unknown>, GatewayContext>({
+  const memoryLedger = createMemoryLedger(config.budgets, clock);
+  const ledger = redis
+    ? createRedisLedger(redis, config.budgets, clock, memoryLedger, onRedisError)
+    : memoryLedger;
+  const fetcher = createInsightFetcher({
+    client: guarded,
+    cache: createTieredCache(createMemoryCache(config.cache), redis && createRedisCache(redis), onRedisError),
+    lease: redis && config.redis ? createFetchLease(redis, config.redis.leaseMs) : undefined,
+    leaseWaitMs: config.redis?.leaseMs ?? 0,
+    ledger,
+    policy: config.cache,
+    maxCallsPerOperation: Math.floor(config.budgets.perOperation / 2),
+    clock,
+    sleep: wait,
+    onSharedError: onRedisError,
+  });
+
+  return createYoga<ServerContext, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
+    batching: false,
+    maxRequestBodySize: config.armor.maxRequestBytes,
     graphiql: config.server.graphiql && {
       title: 'TikTok Shop Insights GraphQL',
       defaultQuery: GRAPHIQL_DEFAULT_QUERY,
+      headers: JSON.stringify({ 'x-graphql-yoga-csrf': '1' }),
     },
     maskedErrors: { maskError: maskGatewayError },
-    // One loader per request: batching and deduplication never leak data between clients.
-    context: () => ({ insights: createInsightLoader(fetchInsight, clock()) }),
-    plugins: [{ onDispose: () => client.close() }],
+    // One loader and one cost account per request: batching never leaks data between clients.
+    context: ({ request, ...server }) => {
+      const cost = new RequestCost(identifyClient(request, server, config.auth));
+      return { cost, insights: createInsightLoader(fetcher, clock(), cost) };
+    },
+    plugins: [
+      useReadiness(() => breaker.state()),
+      useClientAuth(config.auth.tokens),
+      useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+      EnvelopArmorPlugin({
+        maxDepth: { n: config.armor.maxDepth },
+        maxAliases: { n: config.armor.maxAliases },
+        maxTokens: { n: config.armor.maxTokens },
+        maxDirectives: { n: config.armor.maxDirectives },
+        // Credits, not field weights, are what an operation costs here: the pre-check below prices them.
+        costLimit: { enabled: false },
+      }),
+      useCreditPrecheck({ fetcher, ledger, perOperationCredits: config.budgets.perOperation, clock }),
+      useCostExtension(),
+      {
+        onDispose: async () => {
+          await client.close();
+          redis?.disconnect();
+        },
+      },
+    ],
   });
 }

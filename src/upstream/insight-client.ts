@@ -1,6 +1,6 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import { envelopeSchema, type InsightInfo, successDataSchema } from './envelope.js';
-import { codeForStatus, UpstreamError } from './upstream-error.js';
+import { codeForStatus, isRetryableStatus, UpstreamError } from './upstream-error.js';
 
 export const INSIGHT_DETAIL_PATH = 'v1/tiktok/insights/product/detail';
 
@@ -95,6 +95,7 @@ export function createInsightClient(options: InsightClientOptions): InsightClien
         upstreamCode,
         upstreamMessage,
         retryAfterSeconds: parseRetryAfter(response.headers['retry-after']),
+        retryable: isRetryableStatus(response.statusCode),
       });
     }
     if (!envelope.success) {
@@ -174,7 +175,7 @@ function transportFailure(error: unknown): UpstreamError {
     timedOut
       ? 'KeyAPI is unavailable: it did not answer in time'
       : 'KeyAPI is unavailable: the connection failed',
-    { cause: error },
+    { cause: error, retryable: true },
   );
 }
 

@@ -20,6 +20,8 @@ export interface UpstreamErrorDetails {
   upstreamMessage?: string;
   /** Seconds the provider asked us to wait (429 `Retry-After`). */
   retryAfterSeconds?: number;
+  /** A transient failure (429, 5xx, timeout, reset) that another attempt may cure. */
+  retryable?: boolean;
   cause?: unknown;
 }
 
@@ -30,6 +32,7 @@ export class UpstreamError extends Error {
   readonly upstreamCode: number | undefined;
   readonly upstreamMessage: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly retryable: boolean;
 
   constructor(code: UpstreamErrorCode, message: string, details: UpstreamErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -38,6 +41,7 @@ export class UpstreamError extends Error {
     this.upstreamCode = details.upstreamCode;
     this.upstreamMessage = details.upstreamMessage;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.retryable = details.retryable ?? false;
   }
 }
 
@@ -58,4 +62,9 @@ const codeByStatus: Record<number, UpstreamErrorCode> = {
 export function codeForStatus(status: number): UpstreamErrorCode {
   if (status >= 500) return 'UPSTREAM_UNAVAILABLE';
   return codeByStatus[status] ?? 'UPSTREAM_ERROR';
+}
+
+/** 429, 408 and 5xx are worth another attempt; every other status is a definite answer. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 408 || status >= 500;
 }

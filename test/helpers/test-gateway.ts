@@ -1,13 +1,14 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type GraphQLFormattedError, print } from 'graphql';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import {
   type DemoUpstream,
   type DemoUpstreamOptions,
   startDemoUpstream,
 } from '../../src/demo-upstream/demo-upstream.js';
-import { createGateway, type Gateway } from '../../src/server/create-gateway.js';
+import { silentLogger } from '../../src/logger.js';
+import { createGateway, type Gateway, type GatewayDeps } from '../../src/server/create-gateway.js';
 
 /** Distinctive, so a leak anywhere is easy to spot. */
 export const TEST_API_KEY = 'sk_live_TEST_SECRET_5f3a9c0e1b7d';
@@ -18,6 +19,10 @@ export const FIXED_NOW = new Date('2025-12-15T12:00:00Z');
 export interface GraphQLResponse<TData> {
   data?: TData | null;
   errors?: GraphQLFormattedError[];
+  extensions?: {
+    cost?: { upstreamCalls: number; cacheHits: number; coalesced: number; credits: number };
+    stale?: Array<{ id: string; fetchedAt: string; reason: string }>;
+  };
 }
 
 export interface TestGateway {
@@ -37,22 +42,48 @@ export interface TestGateway {
 }
 
 /**
- * A gateway pointed over real HTTP at a fresh stand-in of KeyAPI. `env` overrides the
- * environment the config is parsed from, exactly as an operator would set it.
+ * A gateway pointed over real HTTP at a stand-in of KeyAPI. `env` overrides the environment
+ * the config is parsed from, exactly as an operator would set it.
  */
-export async function startTestGateway(
-  options: { env?: Record<string, string>; upstream?: DemoUpstreamOptions; clock?: () => Date } = {},
-): Promise<TestGateway> {
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const clock = options.clock ?? (() => FIXED_NOW);
   const upstream = await startDemoUpstream({ apiKey: TEST_API_KEY, clock, ...options.upstream });
+  const harness = connectGateway(upstream, options);
+  return {
+    ...harness,
+    async close() {
+      await harness.close();
+      await upstream.close();
+    },
+  };
+}
+
+export interface TestGatewayOptions {
+  env?: Record<string, string>;
+  upstream?: DemoUpstreamOptions;
+  clock?: () => Date;
+  deps?: GatewayDeps;
+}
+
+/** A fresh gateway (empty cache, closed breaker, zero spend) in front of an existing stand-in. */
+export function connectGateway(upstream: DemoUpstream, options: TestGatewayOptions = {}): TestGateway {
+  const clock = options.clock ?? (() => FIXED_NOW);
   const parsed = parseConfig({ KEYAPI_API_KEY: TEST_API_KEY, KEYAPI_BASE_URL: upstream.url, ...options.env });
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-  const gateway = createGateway(parsed.config, { clock });
+  const gateway = createGateway(parsed.config, { clock, logger: silentLogger, ...options.deps });
 
-  async function executeText(query: string, variables?: Record<string, unknown>) {
+  async function executeText(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ) {
     const response = await gateway.fetch('http://gateway.test/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+        ...headers,
+      },
       body: JSON.stringify({ query, variables }),
     });
     return { status: response.status, body: (await response.json()) as GraphQLResponse<unknown> };
@@ -69,23 +100,29 @@ export async function startTestGateway(
       return body as GraphQLResponse<never>;
     },
     executeText,
-    async close() {
-      await gateway.dispose();
-      await upstream.close();
-    },
+    close: async () => gateway.dispose(),
   };
 }
 
 /**
- * Starts a test gateway for the enclosing `describe`, forgets the stand-in's calls and faults
- * before each test, and closes both at the end.
+ * One stand-in for the enclosing `describe`, and a fresh gateway for each test, so no test
+ * sees another's cache, breaker or spend. The stand-in forgets calls and faults between tests.
  */
-export function useTestGateway(options: Parameters<typeof startTestGateway>[0] = {}): TestGateway {
+export function useTestGateway(options: TestGatewayOptions = {}): TestGateway {
   const harness = {} as TestGateway;
+  let upstream: DemoUpstream;
   beforeAll(async () => {
-    Object.assign(harness, await startTestGateway(options));
+    upstream = await startDemoUpstream({
+      apiKey: TEST_API_KEY,
+      clock: options.clock ?? (() => FIXED_NOW),
+      ...options.upstream,
+    });
   });
-  beforeEach(() => harness.upstream.reset());
-  afterAll(() => harness.close());
+  beforeEach(() => {
+    upstream.reset();
+    Object.assign(harness, connectGateway(upstream, options));
+  });
+  afterEach(() => harness.close());
+  afterAll(() => upstream.close());
   return harness;
 }

@@ -1,0 +1,15 @@
+export type BudgetScope = 'operation' | 'client' | 'global';
+
+/** An upstream call refused because it would spend more than a budget allows. */
+export class CreditBudgetError extends Error {
+  override readonly name = 'CreditBudgetError';
+  readonly code = 'CREDIT_BUDGET_EXCEEDED';
+
+  constructor(
+    readonly budget: BudgetScope,
+    readonly limitCredits: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}

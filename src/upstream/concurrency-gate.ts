@@ -1,0 +1,71 @@
+import { UpstreamError } from './upstream-error.js';
+
+export interface ConcurrencyGateOptions {
+  /** Upstream calls in flight at once. */
+  maxConcurrent: number;
+  /** Calls that may wait for a slot; more are refused at once. */
+  maxQueued: number;
+  /** The longest a call waits for a slot. */
+  queueTimeoutMs: number;
+}
+
+const rateLimited = (message: string) => new UpstreamError('UPSTREAM_RATE_LIMITED', message);
+
+/** A semaphore with a bounded, timed queue: excess load is refused, never piled up without end. */
+export class ConcurrencyGate {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly options: ConcurrencyGateOptions) {}
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    await this.acquire();
+    try {
+      return await task();
+    } finally {
+      this.release();
+    }
+  }
+
+  private acquire(): Promise<void> {
+    if (this.active < this.options.maxConcurrent) {
+      this.active += 1;
+      return Promise.resolve();
+    }
+    if (this.waiting.length >= this.options.maxQueued) {
+      return Promise.reject(
+        rateLimited('The gateway is at its upstream limit and its queue is full; try again shortly'),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      const grant = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(grant), 1);
+        reject(
+          rateLimited(
+            `No upstream slot came free within ${this.options.queueTimeoutMs} ms; try again shortly`,
+          ),
+        );
+      }, this.options.queueTimeoutMs);
+      this.waiting.push(grant);
+    });
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    // The slot passes straight to the next waiter, so `active` stays the same.
+    if (next) next();
+    else this.active -= 1;
+  }
+}
