@@ -7,7 +7,6 @@ export class CreditBudgetError extends Error {
 
   constructor(
     readonly budget: BudgetScope,
-    readonly limitCredits: number,
     message: string,
   ) {
     super(message);

@@ -63,21 +63,21 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
     if (cost.upstreamCalls >= max) {
       throw new CreditBudgetError(
         'operation',
-        max * CREDITS_PER_CALL,
         `This operation reached its budget of ${max * CREDITS_PER_CALL} credits (${max} upstream calls)`,
       );
     }
+    // Counted before the await below, so concurrent attempts cannot all slip under the limit.
+    cost.upstreamCalls += 1;
     const refused = await ledger.reserve(cost.clientId, CREDITS_PER_CALL);
     if (refused) {
+      cost.upstreamCalls -= 1;
       throw new CreditBudgetError(
         refused,
-        0,
         refused === 'client'
           ? "This client's daily credit budget is spent"
           : "The gateway's daily credit budget is spent",
       );
     }
-    cost.upstreamCalls += 1;
   }
 
   async function callUpstream(key: InsightKey, id: string, cost: RequestCost): Promise<CachedAnswer> {

@@ -27,7 +27,7 @@ export function staticInsightKeys(
 ): InsightKey[] {
   const operation = getOperationAST(document, operationName);
   const query = schema.getQueryType();
-  if (!operation || operation.operation !== 'query' || !query) return [];
+  if (operation?.operation !== 'query' || !query) return [];
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
   if (coerced.errors) return [];
   const variables = coerced.coerced;

@@ -37,6 +37,7 @@ export interface TestGateway {
   executeText(
     query: string,
     variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
   ): Promise<{ status: number; body: GraphQLResponse<unknown> }>;
   close(): Promise<void>;
 }

@@ -1,0 +1,261 @@
+import { describe, expect, it } from 'vitest';
+import { THIRD_LEVEL_IDS } from '../src/demo-upstream/catalog.js';
+import { InsightInScopeDocument } from './gql/graphql.js';
+import { createTestClock } from './helpers/test-clock.js';
+import { FIXED_NOW, useTestGateway } from './helpers/test-gateway.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+describe('insight cache', () => {
+  const clock = createTestClock(FIXED_NOW);
+  const harness = useTestGateway({ clock: clock.now, env: { KEYAPI_RETRY_MAX_ATTEMPTS: '1' } });
+  const ask = (timeScope: string) => harness.execute(InsightInScopeDocument, { id: '601583', timeScope });
+  const callsFor = (timeScope: string) =>
+    harness.upstream.calls.filter((call) => call.timeScope === timeScope).length;
+
+  it('keeps each time scope fresh for its own TTL: 10 min, 1 h, 6 h, 7 days', async () => {
+    for (const scope of ['1', '7', '30', '2025-09']) await ask(scope);
+
+    clock.advance(10 * MINUTE + 1);
+    for (const scope of ['1', '7', '30', '2025-09']) await ask(scope);
+    expect([callsFor('1'), callsFor('7'), callsFor('30'), callsFor('2025-09')]).toEqual([2, 1, 1, 1]);
+
+    clock.advance(HOUR);
+    for (const scope of ['7', '30', '2025-09']) await ask(scope);
+    expect([callsFor('7'), callsFor('30'), callsFor('2025-09')]).toEqual([2, 1, 1]);
+
+    clock.advance(6 * HOUR);
+    for (const scope of ['30', '2025-09']) await ask(scope);
+    expect([callsFor('30'), callsFor('2025-09')]).toEqual([2, 1]);
+
+    clock.advance(7 * 24 * HOUR);
+    await ask('2025-09');
+    expect(callsFor('2025-09')).toBe(2);
+  });
+
+  it('serves the last good answer, marked stale, when KeyAPI fails after expiry', async () => {
+    const fresh = await harness.executeText('{ categoryInsight(id: "601583") { id title fetchedAt } }');
+    clock.advance(11 * MINUTE);
+    harness.upstream.setFault('601583', { kind: 'status', status: 503 });
+
+    const stale = await harness.executeText('{ categoryInsight(id: "601583") { id title fetchedAt } }');
+
+    expect(stale.body.errors).toBeUndefined();
+    const { fetchedAt } = (fresh.body.data as { categoryInsight: { fetchedAt: string } }).categoryInsight;
+    expect(stale.body.data).toEqual(fresh.body.data);
+    expect(stale.body.extensions?.stale).toEqual([
+      { id: '601583:all_regions:1', fetchedAt, reason: 'UPSTREAM_UNAVAILABLE' },
+    ]);
+    expect(stale.body.extensions?.cost).toMatchObject({ upstreamCalls: 1, credits: 2 });
+  });
+
+  it('stops serving a stale answer once its grace window has passed', async () => {
+    await ask('1');
+    clock.advance(10 * MINUTE + 24 * HOUR + 1);
+    harness.upstream.setFault('601583', { kind: 'status', status: 503 });
+
+    const result = await ask('1');
+
+    expect(result.data?.categoryInsight).toBeNull();
+    expect(result.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+  });
+
+  it('remembers a refusal briefly, so a repeated bad ID does not pay again', async () => {
+    const ask999 = () => harness.executeText('{ categoryInsight(id: "999999") { id } }');
+
+    const first = await ask999();
+    const second = await ask999();
+    clock.advance(MINUTE + 1);
+    await ask999();
+
+    expect(first.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_BAD_REQUEST');
+    expect(second.body.errors?.[0]).toMatchObject({
+      message: first.body.errors?.[0]?.message,
+      extensions: { code: 'UPSTREAM_BAD_REQUEST' },
+    });
+    expect(second.body.extensions?.cost).toMatchObject({ upstreamCalls: 0, cacheHits: 1 });
+    expect(harness.upstream.calls).toHaveLength(2);
+  });
+
+  it('does not remember a transient failure', async () => {
+    harness.upstream.setFault('601583', { kind: 'status', status: 500 }, 1);
+
+    await ask('1');
+    const retried = await ask('1');
+
+    expect(retried.errors).toBeUndefined();
+    expect(harness.upstream.calls).toHaveLength(2);
+  });
+});
+
+describe('credit budget per operation', () => {
+  const harness = useTestGateway({ env: { CREDIT_BUDGET_PER_OPERATION: '6' } });
+
+  it('answers what fits in the budget and refuses the rest with CREDIT_BUDGET_EXCEEDED', async () => {
+    const result = await harness.executeText(`{
+      categoryInsight(id: "601583", region: "US") {
+        id
+        category {
+          gb: insight(region: "GB") { id }
+          de: insight(region: "DE") { id }
+          fr: insight(region: "FR") { id }
+        }
+      }
+    }`);
+
+    const category = (result.body.data as { categoryInsight: { category: Record<string, unknown> } })
+      .categoryInsight.category;
+    expect(Object.values(category).filter((value) => value !== null)).toHaveLength(2);
+    expect(result.body.errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'CREDIT_BUDGET_EXCEEDED', budget: 'operation' } }),
+    ]);
+    expect(harness.upstream.calls).toHaveLength(3);
+    expect(result.body.extensions?.cost).toEqual({
+      upstreamCalls: 3,
+      cacheHits: 0,
+      coalesced: 0,
+      credits: 6,
+    });
+  });
+
+  it('refuses, before any call, an operation whose root keys alone exceed the budget', async () => {
+    const ids = THIRD_LEVEL_IDS.slice(0, 4);
+    const result = await harness.executeText(
+      `{ ${ids.map((id, index) => `k${index}: categoryInsight(id: "${id}") { id }`).join(' ')} }`,
+    );
+
+    expect(result.body.data ?? null).toBeNull();
+    expect(result.body.errors?.[0]).toMatchObject({
+      extensions: {
+        code: 'CREDIT_BUDGET_EXCEEDED',
+        budget: 'operation',
+        neededCredits: 8,
+        allowedCredits: 6,
+      },
+    });
+    expect(harness.upstream.calls).toHaveLength(0);
+  });
+
+  it('prices a list, variables and fragments alike in the pre-check', async () => {
+    const result = await harness.executeText(
+      'query ($ids: [ID!]!) { ...Lists } fragment Lists on Query { categoryInsights(ids: $ids) { id } }',
+      { ids: THIRD_LEVEL_IDS.slice(0, 4) },
+    );
+
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('CREDIT_BUDGET_EXCEEDED');
+    expect(harness.upstream.calls).toHaveLength(0);
+  });
+
+  it('counts cached keys as free in the pre-check', async () => {
+    const ids = THIRD_LEVEL_IDS.slice(0, 4);
+    await harness.executeText(`{ categoryInsights(ids: ${JSON.stringify(ids.slice(0, 2))}) { id } }`);
+
+    const result = await harness.executeText(`{ categoryInsights(ids: ${JSON.stringify(ids)}) { id } }`);
+
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.extensions?.cost).toEqual({
+      upstreamCalls: 2,
+      cacheHits: 2,
+      coalesced: 0,
+      credits: 4,
+    });
+  });
+});
+
+describe('daily credit budgets', () => {
+  const harness = useTestGateway({
+    env: {
+      GATEWAY_TOKENS: 'dashboard:dashboard-token-0123456789,reports:reports-token-0123456789',
+      CREDIT_BUDGET_PER_CLIENT_DAILY: '4',
+      CREDIT_BUDGET_GLOBAL_DAILY: '6',
+    },
+  });
+  const as = (token: string, id: string) =>
+    harness.executeText(`{ categoryInsight(id: "${id}") { id } }`, undefined, {
+      authorization: `Bearer ${token}`,
+    });
+
+  it("refuses a client past its daily budget, and everyone past the gateway's", async () => {
+    await as('dashboard-token-0123456789', THIRD_LEVEL_IDS[0] as string);
+    await as('dashboard-token-0123456789', THIRD_LEVEL_IDS[1] as string);
+    const overClient = await as('dashboard-token-0123456789', THIRD_LEVEL_IDS[2] as string);
+    const otherClient = await as('reports-token-0123456789', THIRD_LEVEL_IDS[3] as string);
+    const overGlobal = await as('reports-token-0123456789', THIRD_LEVEL_IDS[4] as string);
+    const cachedIsFree = await as('dashboard-token-0123456789', THIRD_LEVEL_IDS[0] as string);
+
+    expect(overClient.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'CREDIT_BUDGET_EXCEEDED',
+      budget: 'client',
+    });
+    expect(otherClient.body.errors).toBeUndefined();
+    expect(overGlobal.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'CREDIT_BUDGET_EXCEEDED',
+      budget: 'global',
+    });
+    expect(cachedIsFree.body.errors).toBeUndefined();
+    expect(harness.upstream.calls).toHaveLength(3);
+  });
+});
+
+describe('limits against cost amplification', () => {
+  const harness = useTestGateway();
+
+  it('refuses 50 aliases with no upstream call', async () => {
+    const aliases = Array.from(
+      { length: 50 },
+      (_, index) => `a${index}: categoryInsight(id: "601583") { id }`,
+    );
+
+    const result = await harness.executeText(`{ ${aliases.join(' ')} }`);
+
+    expect(result.body.errors?.[0]?.message).toMatch(/Aliases limit of 15 exceeded/);
+    expect(harness.upstream.calls).toHaveLength(0);
+  });
+
+  it('refuses depth 20 with no upstream call', async () => {
+    const selection = `${'parent { '.repeat(18)}id${' }'.repeat(18)}`;
+
+    const result = await harness.executeText(
+      `{ categoryInsight(id: "601583") { category { ${selection} } } }`,
+    );
+
+    expect(result.body.errors?.[0]?.message).toMatch(/Query depth limit of 8 exceeded/);
+    expect(harness.upstream.calls).toHaveLength(0);
+  });
+
+  it('refuses 10k tokens with no upstream call', async () => {
+    const result = await harness.executeText(`{ categoryInsight(id: "601583") { ${'id '.repeat(10_000)} } }`);
+
+    expect(result.body.errors?.[0]?.message).toMatch(/Token limit of 1000 exceeded/);
+    expect(harness.upstream.calls).toHaveLength(0);
+  });
+
+  it('refuses a 2 MB body with 413 and no upstream call', async () => {
+    const response = await harness.gateway.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: '{ categoryInsight(id: "601583") { id } }',
+        variables: { pad: 'x'.repeat(2_000_000) },
+      }),
+    });
+
+    expect(response.status).toBe(413);
+    expect(harness.upstream.calls).toHaveLength(0);
+  });
+
+  it('refuses HTTP batching', async () => {
+    const response = await harness.gateway.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { query: '{ categoryInsight(id: "601583") { id } }' },
+        { query: '{ categoryInsight(id: "601584") { id } }' },
+      ]),
+    });
+
+    expect(response.status).toBe(400);
+    expect(harness.upstream.calls).toHaveLength(0);
+  });
+});
