@@ -10,19 +10,25 @@ export interface RedisOptions {
 
 /**
  * A client that fails fast instead of queueing while Redis is away: every caller has an
- * in-memory fallback, and a query must never wait on a dead Redis.
+ * in-memory fallback, and a query must never wait on a dead Redis. Only while it first
+ * connects do commands wait (up to the command timeout), so a fresh instance does not skip
+ * the shared cache for its first requests.
  */
 export function createRedis({ url, keyPrefix, commandTimeoutMs }: RedisOptions): Redis {
   const redis = new Redis(url, {
     keyPrefix,
     commandTimeout: commandTimeoutMs,
-    enableOfflineQueue: false,
+    enableOfflineQueue: true,
     maxRetriesPerRequest: 0,
     connectTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
+  const failFast = () => {
+    redis.options.enableOfflineQueue = false;
+  };
+  redis.once('ready', failFast);
   // Connection errors surface through commands (and the degradation warning); without a
   // listener ioredis would print each one.
-  redis.on('error', () => {});
+  redis.on('error', failFast);
   return redis;
 }
