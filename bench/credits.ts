@@ -8,7 +8,6 @@ import { Redis } from 'ioredis';
 import { parseConfig } from '../src/config.js';
 import { THIRD_LEVEL_IDS } from '../src/demo-upstream/catalog.js';
 import { startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
-import { silentLogger } from '../src/logger.js';
 import { createGateway, type Gateway } from '../src/server/create-gateway.js';
 
 const API_KEY = 'bench-key';
@@ -47,10 +46,11 @@ async function run(
       KEYAPI_API_KEY: API_KEY,
       KEYAPI_BASE_URL: upstream.url,
       REDIS_KEY_PREFIX: prefix,
+      LOG_LEVEL: 'silent',
       ...env,
     });
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-    return createGateway(parsed.config, { logger: silentLogger });
+    return createGateway(parsed.config);
   });
   const send = async (client: number, query: string) => {
     const gateway = gateways[client % gateways.length] as Gateway;

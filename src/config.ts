@@ -40,6 +40,8 @@ export interface GatewayConfig {
     /** Take the client's address from X-Forwarded-For (behind a trusted load balancer). */
     trustProxy: boolean;
   };
+  /** pino level: trace, debug, info, warn, error, fatal or silent. */
+  logLevel: string;
   /** Set when KEYAPI_API_KEY is unset: the gateway starts its embedded stand-in upstream. */
   demo: { latencyMs: number } | null;
 }
@@ -108,6 +110,9 @@ const envSchema = z.object({
   MAX_REQUEST_BYTES: integer(1_024, 65_536),
   GATEWAY_TOKENS: optional(z.string()).transform((value, context) => parseTokens(value ?? '', context)),
   TRUST_PROXY: flag(false),
+  LOG_LEVEL: optional(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])).transform(
+    (value) => value ?? 'info',
+  ),
 });
 
 /**
@@ -215,6 +220,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         maxRequestBytes: vars.MAX_REQUEST_BYTES,
       },
       auth: { tokens: vars.GATEWAY_TOKENS, trustProxy: vars.TRUST_PROXY },
+      logLevel: vars.LOG_LEVEL,
       demo: vars.KEYAPI_API_KEY === undefined ? { latencyMs: vars.DEMO_UPSTREAM_LATENCY_MS } : null,
     },
   };

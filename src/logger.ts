@@ -1,21 +1,55 @@
-/** The gateway's log sink: one JSON object a line. */
-export interface Logger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
+import { type Logger as PinoLogger, pino } from 'pino';
+
+/** The gateway's log sink: pino, one JSON object a line. */
+export type Logger = PinoLogger;
+
+export interface LoggerOptions {
+  level: string;
+  /** Values that must never be written (the API key, client tokens), wherever they appear. */
+  secrets: readonly string[];
+  /** Where lines go; stdout when omitted. */
+  destination?: NodeJS.WritableStream;
 }
 
-export function createConsoleLogger(): Logger {
-  const write = (level: string, message: string, fields?: Record<string, unknown>) =>
-    console.log(JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...fields }));
-  return {
-    info: (message, fields) => write('info', message, fields),
-    warn: (message, fields) => write('warn', message, fields),
-    error: (message, fields) => write('error', message, fields),
+const REDACTED = '[redacted]';
+
+/**
+ * A logger that scrubs the given secrets from every string it writes: messages, fields and
+ * error texts alike. Path-based redaction alone would miss a key echoed inside a message.
+ */
+export function createLogger({ level, secrets, destination }: LoggerOptions): Logger {
+  const needles = secrets.filter((secret) => secret.length >= 4);
+  const scrub = (text: string) =>
+    needles.reduce((result, secret) => result.replaceAll(secret, REDACTED), text);
+  const scrubDeep = (value: unknown, depth = 0): unknown => {
+    if (typeof value === 'string') return scrub(value);
+    if (value instanceof Error)
+      return { type: value.name, message: scrub(value.message), stack: scrub(value.stack ?? '') };
+    if (depth > 6 || value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((item) => scrubDeep(item, depth + 1));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, scrubDeep(item, depth + 1)]));
   };
+  return pino(
+    {
+      level,
+      base: undefined,
+      redact: {
+        paths: ['authorization', '*.authorization', 'headers.authorization', 'apiKey', '*.apiKey'],
+        censor: REDACTED,
+      },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (object) => scrubDeep(object) as Record<string, unknown>,
+      },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((arg) => scrubDeep(arg)) as Parameters<typeof method>);
+        },
+      },
+    },
+    destination ?? process.stdout,
+  );
 }
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 /**
  * Says once per `intervalMs` that a shared dependency failed and the gateway carries on
@@ -27,8 +61,9 @@ export function createDegradationReporter(logger: Logger, what: string, interval
     const now = Date.now();
     if (now - lastReport < intervalMs) return;
     lastReport = now;
-    logger.warn(`${what} unavailable; continuing on the in-memory path`, {
-      error: error instanceof Error ? error.message : String(error),
-    });
+    logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      `${what} unavailable; continuing on the in-memory path`,
+    );
   };
 }

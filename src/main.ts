@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { parseConfig } from './config.js';
 import { type DemoUpstream, startDemoUpstream } from './demo-upstream/demo-upstream.js';
+import { createLogger } from './logger.js';
 import { createGateway } from './server/create-gateway.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -12,12 +13,16 @@ if (!parsed.ok) {
   process.exit(1);
 }
 const { config } = parsed;
+const logger = createLogger({
+  level: config.logLevel,
+  secrets: [config.upstream.apiKey, ...config.auth.tokens.keys()],
+});
 
 let demo: DemoUpstream | undefined;
 if (config.demo) {
   demo = await startDemoUpstream({ latencyMs: config.demo.latencyMs });
   config.upstream = { ...config.upstream, baseUrl: demo.url, apiKey: 'demo-key' };
-  console.log(
+  logger.info(
     `Demo mode: KEYAPI_API_KEY is not set, so upstream calls go to the embedded KeyAPI stand-in at ${demo.url} (synthetic data, no credits spent).`,
   );
 }
@@ -28,15 +33,15 @@ server.listen(config.server.port, config.server.host);
 await once(server, 'listening');
 const address = server.address();
 const port = typeof address === 'object' && address ? address.port : config.server.port;
-console.log(`TikTok Shop insights gateway ready: GraphiQL at http://localhost:${port}/graphql`);
+logger.info(`TikTok Shop insights gateway ready: GraphiQL at http://localhost:${port}/graphql`);
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal} received: finishing in-flight requests, then stopping.`);
+  logger.info(`${signal} received: finishing in-flight requests, then stopping.`);
   const forced = setTimeout(() => {
-    console.error(`Requests still running after ${SHUTDOWN_GRACE_MS} ms; closing them.`);
+    logger.warn(`Requests still running after ${SHUTDOWN_GRACE_MS} ms; closing them.`);
     server.closeAllConnections();
   }, SHUTDOWN_GRACE_MS).unref();
   // A connection kept alive after its last response would hold `close` until its keep-alive timeout.

@@ -17,6 +17,8 @@ export interface RedisOptions {
 export function createRedis({ url, keyPrefix, commandTimeoutMs }: RedisOptions): Redis {
   const redis = new Redis(url, {
     keyPrefix,
+    // Named, so `CLIENT LIST` tells an operator which connections are the gateway's.
+    connectionName: 'tiktok-insights-gateway',
     commandTimeout: commandTimeoutMs,
     enableOfflineQueue: true,
     maxRetriesPerRequest: 0,

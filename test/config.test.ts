@@ -40,6 +40,7 @@ describe('config', () => {
         budgets: { perOperation: 40, perClient: 2_000, global: 20_000 },
         armor: { maxDepth: 8, maxAliases: 15, maxTokens: 1_000, maxDirectives: 10, maxRequestBytes: 65_536 },
         auth: { tokens: new Map(), trustProxy: false },
+        logLevel: 'info',
         demo: { latencyMs: 120 },
       },
     });

@@ -67,10 +67,13 @@ describe('demo mode over real HTTP', () => {
     const lines = output
       .text()
       .split('\n')
-      .filter((line) => line.startsWith('Demo mode:'));
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: string; msg: string })
+      .filter((entry) => entry.msg.startsWith('Demo mode:'));
 
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(
+    expect(lines[0]?.level).toBe('info');
+    expect(lines[0]?.msg).toMatch(
       /KEYAPI_API_KEY is not set.*stand-in at http:\/\/127\.0\.0\.1:\d+ \(synthetic data, no credits spent\)/,
     );
   });

@@ -2,8 +2,8 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { THIRD_LEVEL_IDS } from '../src/demo-upstream/catalog.js';
 import { type DemoUpstream, startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
-import type { Logger } from '../src/logger.js';
 import { InsightInScopeDocument } from './gql/graphql.js';
+import { captureLogs } from './helpers/log-capture.js';
 import { deleteKeys, SHARED_REDIS_URL, startPrivateRedis, uniquePrefix } from './helpers/redis.js';
 import { connectGateway, FIXED_NOW, TEST_API_KEY, type TestGateway } from './helpers/test-gateway.js';
 
@@ -97,11 +97,10 @@ describe('Redis stopped mid-run', () => {
   it('keeps answering from the in-memory path, and says so once', async () => {
     const redis = await startPrivateRedis();
     const upstream = await startDemoUpstream({ apiKey: TEST_API_KEY, clock: () => FIXED_NOW });
-    const warnings: string[] = [];
-    const logger: Logger = { info() {}, error() {}, warn: (message) => warnings.push(message) };
+    const logs = captureLogs();
     const gateway = connectGateway(upstream, {
-      env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: uniquePrefix() },
-      deps: { logger },
+      env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: uniquePrefix(), LOG_LEVEL: 'warn' },
+      deps: { logDestination: logs.stream },
     });
     try {
       const before = await gateway.execute(InsightInScopeDocument, { id: '601583' });
@@ -118,7 +117,9 @@ describe('Redis stopped mid-run', () => {
       expect(uncached.data?.categoryInsight?.id).toBe('601584:all_regions:1');
       expect(again.extensions?.cost).toMatchObject({ cacheHits: 1, upstreamCalls: 0 });
       expect(upstream.calls.map((call) => call.id)).toEqual(['601583', '601584']);
-      expect(warnings).toEqual(['Redis unavailable; continuing on the in-memory path']);
+      expect(logs.entries().map((entry) => entry.msg)).toEqual([
+        'Redis unavailable; continuing on the in-memory path',
+      ]);
     } finally {
       await gateway.close();
       await upstream.close();

@@ -135,7 +135,11 @@ describe('circuit breaker', () => {
     expect(harness.upstream.calls).toHaveLength(3);
     const notReady = await harness.gateway.fetch('http://gateway.test/ready');
     expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toMatchObject({ status: 'not ready', upstream: 'open' });
+    expect(await notReady.json()).toMatchObject({
+      status: 'not ready',
+      upstream: 'open',
+      reasons: [expect.stringContaining('3 consecutive upstream failures')],
+    });
 
     clock.advance(30_000);
     harness.upstream.setFault('*', null);
@@ -193,10 +197,13 @@ describe('402: credits exhausted', () => {
 
     const ready = await harness.gateway.fetch('http://gateway.test/ready');
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({
+    expect(await ready.json()).toEqual({
       status: 'not ready',
       upstream: 'paused',
-      reason: 'KeyAPI credits are exhausted (HTTP 402)',
+      redis: 'not configured',
+      reasons: [
+        `upstream paused until ${new Date(FIXED_NOW.getTime() + 600_000).toISOString()}: KeyAPI credits are exhausted (HTTP 402)`,
+      ],
     });
 
     clock.advance(600_000);

@@ -34,6 +34,8 @@ export interface UpstreamCall {
   region: string;
   timeScope: string;
   authorization: string | undefined;
+  /** The gateway's `x-request-id`, when it sent one. */
+  requestId: string | undefined;
 }
 
 export interface DemoUpstreamOptions {
@@ -77,6 +79,11 @@ function sendJson(
 
 const errorBody = (code: number, message: string) => ({ code, data: null, message });
 
+const header = (request: IncomingMessage, name: string) => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
 /**
  * A stand-in for KeyAPI's insight endpoint over real HTTP: the same envelope, the same error
  * statuses, deterministic synthetic data, and faults on demand. Demo mode and the tests both use it.
@@ -108,7 +115,14 @@ export async function startDemoUpstream(options: DemoUpstreamOptions = {}): Prom
     const id = url.searchParams.get('id') ?? '601583';
     const region = url.searchParams.get('region') ?? 'all_regions';
     const timeScope = url.searchParams.get('time_scope') ?? '1';
-    calls.push({ at: Date.now(), id, region, timeScope, authorization });
+    calls.push({
+      at: Date.now(),
+      id,
+      region,
+      timeScope,
+      authorization,
+      requestId: header(request, 'x-request-id'),
+    });
 
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);

@@ -25,6 +25,8 @@ export interface InsightFetcherOptions {
   clock: () => Date;
   sleep: (ms: number) => Promise<void>;
   onSharedError: (error: unknown) => void;
+  /** Told how each lookup was answered. */
+  observe: { lookup(result: 'hit' | 'miss' | 'stale'): void; coalesced(): void };
 }
 
 /** Fetches insights for every request of the process, paying for each key as rarely as possible. */
@@ -84,7 +86,7 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
     let answer: CachedAnswer;
     try {
       const info = await client.fetchInsight(
-        { id: key.categoryId, region: key.region, timeScope: key.timeScope },
+        { id: key.categoryId, region: key.region, timeScope: key.timeScope, requestId: cost.requestId },
         { beforeAttempt: () => reserveAttempt(cost) },
       );
       answer = { kind: 'insight', info, fetchedAt: clock().getTime() };
@@ -165,14 +167,17 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
     const cached = await cache.get(id, isFresh(key));
     if (cached && isFresh(key)(cached)) {
       cost.cacheHits += 1;
+      options.observe.lookup('hit');
       if (cached.kind === 'refusal') throw refusalError(cached.error);
       return insightOf(key, cached.info, cached.fetchedAt);
     }
 
     let pending = inFlight.get(id);
     const leader = pending === undefined;
+    options.observe.lookup('miss');
     if (pending) {
       cost.coalesced += 1;
+      options.observe.coalesced();
     } else {
       pending = resolve(key, id, cached, cost).finally(() => inFlight.delete(id));
       inFlight.set(id, pending);
@@ -180,6 +185,7 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
     try {
       const outcome = await pending;
       if (outcome.staleBecause) {
+        options.observe.lookup('stale');
         cost.stale.push({
           id,
           fetchedAt: outcome.insight.fetchedAt.toISOString(),

@@ -21,6 +21,8 @@ export class RequestCost {
   constructor(
     /** Who pays: the gateway client token's name, or the caller's address. */
     readonly clientId: string,
+    /** The request's ID, sent upstream with the calls it pays for. */
+    readonly requestId: string,
   ) {}
 
   get credits(): number {

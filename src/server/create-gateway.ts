@@ -9,8 +9,9 @@ import { createMemoryCache } from '../loaders/insight-cache.js';
 import { createInsightFetcher } from '../loaders/insight-fetcher.js';
 import { createInsightLoader } from '../loaders/insight-loader.js';
 import { createRedisCache, createTieredCache } from '../loaders/redis-insight-cache.js';
-import { RequestCost } from '../loaders/request-cost.js';
-import { createConsoleLogger, createDegradationReporter, type Logger } from '../logger.js';
+import { CREDITS_PER_CALL, RequestCost } from '../loaders/request-cost.js';
+import { createDegradationReporter, createLogger } from '../logger.js';
+import { createMetrics } from '../metrics.js';
 import { createRedis } from '../redis-connection.js';
 import type { GatewayContext } from '../schema/builder.js';
 import { maskGatewayError } from '../schema/errors.js';
@@ -26,14 +27,17 @@ import { identifyClient, type ServerContext } from './client-identity.js';
 import { useCostExtension } from './cost-extension-plugin.js';
 import { useCreditPrecheck } from './credit-precheck-plugin.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
-import { useReadiness } from './readiness-plugin.js';
+import { useHealth } from './health-plugin.js';
+import { useOperationTelemetry } from './operation-telemetry-plugin.js';
+import { requestIdOf, useRequestId } from './request-id.js';
 
 export interface GatewayDeps {
   /** The gateway's clock: decides which months are available, stamps `fetchedAt`, ages the cache. */
   clock?: () => Date;
   /** How the gateway waits between retries and for other instances; tests may record the waits. */
   sleep?: (ms: number) => Promise<void>;
-  logger?: Logger;
+  /** Where JSON log lines go; stdout when omitted. */
+  logDestination?: NodeJS.WritableStream;
 }
 
 export type RequestContext = GatewayContext & { cost: RequestCost };
@@ -54,7 +58,12 @@ const CSRF_HEADERS = [
 export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
   const clock = deps.clock ?? (() => new Date());
   const wait = deps.sleep ?? ((ms: number) => sleep(ms));
-  const logger = deps.logger ?? createConsoleLogger();
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: [config.upstream.apiKey, ...config.auth.tokens.keys()],
+    destination: deps.logDestination,
+  });
+  const metrics = createMetrics();
   const redis = config.redis ? createRedis(config.redis) : undefined;
   const onRedisError = createDegradationReporter(logger, 'Redis');
 
@@ -72,6 +81,15 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     queueTimeoutMs: config.concurrency.queueTimeoutMs,
     sleep: wait,
     now: Date.now,
+    observe: {
+      attempt(outcome, status, seconds) {
+        metrics.upstreamCalls.inc({ outcome, status: String(status) });
+        metrics.upstreamLatency.observe(seconds);
+        metrics.credits.inc(CREDITS_PER_CALL);
+        logger.debug({ outcome, status, durationMs: Math.round(seconds * 1000) }, 'upstream attempt');
+      },
+      retry: () => metrics.retries.inc(),
+    },
   });
 
   const memoryLedger = createMemoryLedger(config.budgets, clock);
@@ -89,12 +107,23 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     clock,
     sleep: wait,
     onSharedError: onRedisError,
+    observe: {
+      lookup: (result) => metrics.cache.inc({ result }),
+      coalesced: () => metrics.coalesced.inc(),
+    },
   });
 
   return createYoga<ServerContext, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    healthCheckEndpoint: '/health',
+    // Yoga's own health check answers an empty 200; useHealth answers `/health` with JSON.
+    healthCheckEndpoint: '/yoga-health',
+    logging: {
+      debug: (...args) => logger.debug(args.join(' ')),
+      info: (...args) => logger.info(args.join(' ')),
+      warn: (...args) => logger.warn(args.join(' ')),
+      error: (error, ...rest) => logger.error({ err: error, details: rest }, 'unexpected error'),
+    },
     landingPage: false,
     batching: false,
     maxRequestBodySize: config.armor.maxRequestBytes,
@@ -106,11 +135,20 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     maskedErrors: { maskError: maskGatewayError },
     // One loader and one cost account per request: batching never leaks data between clients.
     context: ({ request, ...server }) => {
-      const cost = new RequestCost(identifyClient(request, server, config.auth));
+      const cost = new RequestCost(identifyClient(request, server, config.auth), requestIdOf(request));
       return { cost, insights: createInsightLoader(fetcher, clock(), cost) };
     },
     plugins: [
-      useReadiness(() => breaker.state()),
+      useRequestId(),
+      useHealth({
+        upstreamState: () => breaker.state(),
+        pingRedis: redis && (() => redis.ping()),
+        metrics,
+        refreshGauges: async () => {
+          metrics.budgetLeft.set((await ledger.remaining('')).global);
+        },
+      }),
+      useOperationTelemetry(logger, metrics),
       useClientAuth(config.auth.tokens),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
       EnvelopArmorPlugin({

@@ -4,6 +4,7 @@ import type { InsightInfo } from './envelope.js';
 import type { InsightClient, InsightRequest } from './insight-client.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { type RetryPolicy, retryDelay } from './retry-policy.js';
+import { UpstreamError } from './upstream-error.js';
 
 export interface AttemptHooks {
   /** Runs just before each attempt leaves, once it is admitted; throwing stops the call (budgets). */
@@ -23,6 +24,11 @@ export interface GuardOptions {
   queueTimeoutMs: number;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
+  /** Told about every attempt that left, with its outcome; and about every retry. */
+  observe: {
+    attempt(outcome: string, status: number, seconds: number): void;
+    retry(): void;
+  };
 }
 
 /**
@@ -31,7 +37,7 @@ export interface GuardOptions {
  * is a separate paid call.
  */
 export function guardInsightClient(client: InsightClient, options: GuardOptions): GuardedInsightClient {
-  const { breaker, gate, rateLimiter, retry, sleep, now } = options;
+  const { breaker, gate, rateLimiter, retry, sleep, now, observe } = options;
 
   const attempt = (request: InsightRequest, hooks: AttemptHooks) =>
     gate.run(async () => {
@@ -43,12 +49,16 @@ export function guardInsightClient(client: InsightClient, options: GuardOptions)
         breaker.abandon();
         throw error;
       }
+      const started = now();
       try {
         const info = await client.fetchInsight(request);
         breaker.onSuccess();
+        observe.attempt('ok', 200, (now() - started) / 1000);
         return info;
       } catch (error) {
         breaker.onFailure(error);
+        const upstream = error instanceof UpstreamError ? error : undefined;
+        observe.attempt(upstream?.code ?? 'INTERNAL', upstream?.status ?? 0, (now() - started) / 1000);
         throw error;
       }
     });
@@ -64,6 +74,7 @@ export function guardInsightClient(client: InsightClient, options: GuardOptions)
         } catch (error) {
           const delay = retryDelay(error, attemptNumber, now() - started, retry);
           if (delay === undefined) throw error;
+          observe.retry();
           await sleep(delay);
         }
       }

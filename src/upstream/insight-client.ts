@@ -25,6 +25,8 @@ export interface InsightRequest {
   id: string;
   region: string;
   timeScope: string;
+  /** The gateway request this call serves, sent as `x-request-id` so both sides' logs line up. */
+  requestId?: string;
 }
 
 export interface InsightClient {
@@ -69,7 +71,11 @@ export function createInsightClient(options: InsightClientOptions): InsightClien
       response = await pool.request({
         method: 'GET',
         path: `${endpoint.pathname}?${query}`,
-        headers: { authorization, accept: 'application/json' },
+        headers: {
+          authorization,
+          accept: 'application/json',
+          ...(request.requestId ? { 'x-request-id': request.requestId } : {}),
+        },
         signal: AbortSignal.timeout(options.requestTimeoutMs),
       });
     } catch (error) {

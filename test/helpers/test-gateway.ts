@@ -7,7 +7,6 @@ import {
   type DemoUpstreamOptions,
   startDemoUpstream,
 } from '../../src/demo-upstream/demo-upstream.js';
-import { silentLogger } from '../../src/logger.js';
 import { createGateway, type Gateway, type GatewayDeps } from '../../src/server/create-gateway.js';
 
 /** Distinctive, so a leak anywhere is easy to spot. */
@@ -69,9 +68,14 @@ export interface TestGatewayOptions {
 /** A fresh gateway (empty cache, closed breaker, zero spend) in front of an existing stand-in. */
 export function connectGateway(upstream: DemoUpstream, options: TestGatewayOptions = {}): TestGateway {
   const clock = options.clock ?? (() => FIXED_NOW);
-  const parsed = parseConfig({ KEYAPI_API_KEY: TEST_API_KEY, KEYAPI_BASE_URL: upstream.url, ...options.env });
+  const parsed = parseConfig({
+    KEYAPI_API_KEY: TEST_API_KEY,
+    KEYAPI_BASE_URL: upstream.url,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-  const gateway = createGateway(parsed.config, { clock, logger: silentLogger, ...options.deps });
+  const gateway = createGateway(parsed.config, { clock, ...options.deps });
 
   async function executeText(
     query: string,

@@ -1,0 +1,174 @@
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
+import { InsightCardDocument } from './gql/graphql.js';
+import { captureLogs } from './helpers/log-capture.js';
+import { startPrivateRedis, uniquePrefix } from './helpers/redis.js';
+import { connectGateway, FIXED_NOW, TEST_API_KEY, useTestGateway } from './helpers/test-gateway.js';
+
+/** The value of one sample in Prometheus text, e.g. `name{label="x"} 3`. */
+function sample(text: string, name: string, labels = ''): number | undefined {
+  const line = text.split('\n').find((row) => row.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
+  return line === undefined ? undefined : Number(line.split(' ').at(-1));
+}
+
+describe('/metrics', () => {
+  const harness = useTestGateway({ env: { KEYAPI_RETRY_BASE_DELAY_MS: '0' } });
+
+  it('counts operations, upstream calls, cache results, retries, credits and the budget left', async () => {
+    harness.upstream.setFault('601583', { kind: 'status', status: 503 }, 1);
+    await harness.execute(InsightCardDocument, { id: '601583' });
+    await harness.execute(InsightCardDocument, { id: '601583' });
+    await harness.executeText('{ categoryInsight(id: "abc") { id } }');
+
+    const response = await harness.gateway.fetch('http://gateway.test/metrics');
+    const text = await response.text();
+
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    expect(
+      sample(text, 'gateway_operation_duration_seconds_count', 'operation="InsightCard",outcome="ok"'),
+    ).toBe(2);
+    expect(
+      sample(text, 'gateway_operation_duration_seconds_count', 'operation="anonymous",outcome="error"'),
+    ).toBe(1);
+    expect(sample(text, 'gateway_upstream_calls_total', 'outcome="UPSTREAM_UNAVAILABLE",status="503"')).toBe(
+      1,
+    );
+    expect(sample(text, 'gateway_upstream_calls_total', 'outcome="ok",status="200"')).toBe(1);
+    expect(sample(text, 'gateway_upstream_duration_seconds_count')).toBe(2);
+    expect(sample(text, 'gateway_upstream_retries_total')).toBe(1);
+    expect(sample(text, 'gateway_cache_lookups_total', 'result="miss"')).toBe(1);
+    expect(sample(text, 'gateway_cache_lookups_total', 'result="hit"')).toBe(1);
+    expect(sample(text, 'gateway_credits_spent_total')).toBe(4);
+    expect(sample(text, 'gateway_daily_credit_budget_remaining')).toBe(20_000 - 4);
+    expect(sample(text, 'gateway_upstream_breaker_state')).toBe(0);
+  });
+});
+
+describe('request IDs and logs', () => {
+  it('carries one request ID from the response header to the upstream call and the log line', async () => {
+    const logs = captureLogs();
+    const upstream = await startDemoUpstream({ apiKey: TEST_API_KEY, clock: () => FIXED_NOW });
+    const harness = connectGateway(upstream, {
+      env: { LOG_LEVEL: 'info' },
+      deps: { logDestination: logs.stream },
+    });
+    try {
+      const response = await harness.gateway.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'dashboard-42' },
+        body: JSON.stringify({
+          query: 'query Card { categoryInsight(id: "601583") { id } }',
+          operationName: 'Card',
+        }),
+      });
+      const generated = await harness.gateway.fetch('http://gateway.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'not a valid id!' },
+        body: JSON.stringify({ query: '{ categoryInsight(id: "601584") { id } }' }),
+      });
+
+      expect(response.headers.get('x-request-id')).toBe('dashboard-42');
+      expect(upstream.calls[0]?.requestId).toBe('dashboard-42');
+      expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(upstream.calls[1]?.requestId).toBe(generated.headers.get('x-request-id'));
+      expect(logs.entries().find((entry) => entry.requestId === 'dashboard-42')).toMatchObject({
+        level: 'info',
+        msg: 'operation',
+        operation: 'Card',
+        outcome: 'ok',
+        cost: { upstreamCalls: 1, cacheHits: 0, coalesced: 0, credits: 2 },
+      });
+    } finally {
+      await harness.close();
+      await upstream.close();
+    }
+  });
+
+  it('redacts the API key and client tokens in the logger itself, at every level', async () => {
+    const logs = captureLogs();
+    const upstream = await startDemoUpstream({ apiKey: TEST_API_KEY, clock: () => FIXED_NOW });
+    const token = 'dashboard-token-0123456789';
+    const harness = connectGateway(upstream, {
+      env: { LOG_LEVEL: 'trace', GATEWAY_TOKENS: `dashboard:${token}`, KEYAPI_RETRY_MAX_ATTEMPTS: '1' },
+      deps: { logDestination: logs.stream },
+    });
+    try {
+      upstream.setFault('601583', { kind: 'status', status: 500, echoAuthorization: true });
+      await harness.executeText('{ categoryInsight(id: "601583") { id } }', undefined, {
+        authorization: `Bearer ${token}`,
+      });
+      await harness.executeText('{ categoryInsight(id: "601583") { id } }', undefined, {
+        authorization: 'Bearer wrong-token-000000000',
+      });
+
+      expect(logs.lines.length).toBeGreaterThan(1);
+      expect(logs.lines.join('\n')).not.toContain(TEST_API_KEY);
+      expect(logs.lines.join('\n')).not.toContain(token);
+    } finally {
+      await harness.close();
+      await upstream.close();
+    }
+  });
+});
+
+describe('/health and /ready', () => {
+  const harness = useTestGateway();
+
+  it('answers /health with a short JSON status', async () => {
+    const response = await harness.gateway.fetch('http://gateway.test/health');
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('is ready with the upstream closed and no Redis configured', async () => {
+    const response = await harness.gateway.fetch('http://gateway.test/ready');
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: 'ready',
+      upstream: 'closed',
+      redis: 'not configured',
+      reasons: [],
+    });
+  });
+
+  it('reports Redis reachable, then not, and closes its connection on dispose', async () => {
+    const redis = await startPrivateRedis();
+    const gateway = connectGateway(harness.upstream, {
+      env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: uniquePrefix() },
+    });
+    const admin = new Redis(redis.url);
+    const gatewayConnections = async () =>
+      String(await admin.client('LIST'))
+        .split('\n')
+        .filter((line) => line.includes('name=tiktok-insights-gateway')).length;
+    try {
+      const ready = await gateway.gateway.fetch('http://gateway.test/ready');
+      expect(await ready.json()).toMatchObject({ status: 'ready', redis: 'ok' });
+      expect(await gatewayConnections()).toBe(1);
+
+      await gateway.close();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await gatewayConnections()).toBe(0);
+
+      const unreachable = connectGateway(harness.upstream, {
+        env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: uniquePrefix() },
+      });
+      admin.disconnect();
+      await redis.stop();
+      const notReady = await unreachable.gateway.fetch('http://gateway.test/ready');
+      expect(notReady.status).toBe(503);
+      expect(await notReady.json()).toMatchObject({
+        status: 'not ready',
+        redis: 'unreachable',
+        reasons: ['Redis is unreachable'],
+      });
+      await unreachable.close();
+    } finally {
+      admin.disconnect();
+      await redis.stop();
+    }
+  });
+});
