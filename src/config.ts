@@ -23,6 +23,8 @@ export interface GatewayConfig {
   retry: RetryPolicy;
   breaker: CircuitBreakerOptions;
   cache: CachePolicy & { maxEntries: number; maxBytes: number };
+  /** Whole responses replayed while their insights are fresh; 0 entries turns it off. */
+  responseCache: { maxEntries: number; maxBytes: number };
   /** Null: this instance caches, coalesces and rate-limits alone, in memory. */
   redis: (RedisOptions & { leaseMs: number }) | null;
   budgets: DailyCaps & { perOperation: number };
@@ -96,6 +98,8 @@ const envSchema = z.object({
   CACHE_NEGATIVE_TTL_MS: integer(0, 60_000),
   CACHE_MAX_ENTRIES: integer(1, 10_000),
   CACHE_MAX_BYTES: integer(1_024, 67_108_864),
+  RESPONSE_CACHE_MAX_ENTRIES: integer(0, 5_000),
+  RESPONSE_CACHE_MAX_BYTES: integer(1_024, 33_554_432),
   REDIS_URL: optional(z.url({ protocol: /^rediss?$/ })),
   REDIS_KEY_PREFIX: optional(z.string()).transform((value) => value ?? 'tiktok-insights:'),
   REDIS_COMMAND_TIMEOUT_MS: integer(1, 250),
@@ -199,6 +203,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         maxEntries: vars.CACHE_MAX_ENTRIES,
         maxBytes: vars.CACHE_MAX_BYTES,
       },
+      responseCache: { maxEntries: vars.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: vars.RESPONSE_CACHE_MAX_BYTES },
       redis: vars.REDIS_URL
         ? {
             url: vars.REDIS_URL,

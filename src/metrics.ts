@@ -34,6 +34,12 @@ export function createMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    responseCache: new Counter({
+      name: 'gateway_response_cache_total',
+      help: 'Whole responses replayed (hit) and remembered (store) by the response cache.',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
     coalesced: new Counter({
       name: 'gateway_coalesced_waits_total',
       help: 'Requests that waited for a call already under way instead of paying for their own.',

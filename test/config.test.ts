@@ -36,6 +36,7 @@ describe('config', () => {
           maxEntries: 10_000,
           maxBytes: 67_108_864,
         },
+        responseCache: { maxEntries: 5_000, maxBytes: 33_554_432 },
         redis: null,
         budgets: { perOperation: 40, perClient: 2_000, global: 20_000 },
         armor: { maxDepth: 8, maxAliases: 15, maxTokens: 1_000, maxDirectives: 10, maxRequestBytes: 65_536 },

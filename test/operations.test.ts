@@ -15,10 +15,12 @@ function sample(text: string, name: string, labels = ''): number | undefined {
 describe('/metrics', () => {
   const harness = useTestGateway({ env: { KEYAPI_RETRY_BASE_DELAY_MS: '0' } });
 
-  it('counts operations, upstream calls, cache results, retries, credits and the budget left', async () => {
+  it('counts operations, upstream calls, cache results, replays, retries, credits and the budget left', async () => {
     harness.upstream.setFault('601583', { kind: 'status', status: 503 }, 1);
     await harness.execute(InsightCardDocument, { id: '601583' });
+    // The same request again is replayed whole; another one for the same key hits the insight cache.
     await harness.execute(InsightCardDocument, { id: '601583' });
+    await harness.executeText('{ categoryInsight(id: "601583") { title } }');
     await harness.executeText('{ categoryInsight(id: "abc") { id } }');
 
     const response = await harness.gateway.fetch('http://gateway.test/metrics');
@@ -31,6 +33,11 @@ describe('/metrics', () => {
     expect(
       sample(text, 'gateway_operation_duration_seconds_count', 'operation="anonymous",outcome="error"'),
     ).toBe(1);
+    expect(
+      sample(text, 'gateway_operation_duration_seconds_count', 'operation="anonymous",outcome="ok"'),
+    ).toBe(1);
+    expect(sample(text, 'gateway_response_cache_total', 'result="store"')).toBe(2);
+    expect(sample(text, 'gateway_response_cache_total', 'result="hit"')).toBe(1);
     expect(sample(text, 'gateway_upstream_calls_total', 'outcome="UPSTREAM_UNAVAILABLE",status="503"')).toBe(
       1,
     );

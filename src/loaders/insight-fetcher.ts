@@ -169,6 +169,7 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
       cost.cacheHits += 1;
       options.observe.lookup('hit');
       if (cached.kind === 'refusal') throw refusalError(cached.error);
+      cost.noteFresh(cached.fetchedAt + freshFor(key, cached));
       return insightOf(key, cached.info, cached.fetchedAt);
     }
 
@@ -191,6 +192,8 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
           fetchedAt: outcome.insight.fetchedAt.toISOString(),
           reason: outcome.staleBecause,
         });
+      } else {
+        cost.noteFresh(outcome.insight.fetchedAt.getTime() + freshForMs(key.timeScope, policy));
       }
       return outcome.insight;
     } catch (error) {

@@ -17,6 +17,10 @@ export class RequestCost {
   /** Answers shared with a call another operation or instance was already making, free. */
   coalesced = 0;
   readonly stale: StaleNotice[] = [];
+  /** Insights served fresh; a response built only from them may be replayed until `freshUntil`. */
+  servedFresh = 0;
+  /** When the first fresh insight served goes stale (ms since the epoch). */
+  freshUntil = Number.POSITIVE_INFINITY;
 
   constructor(
     /** Who pays: the gateway client token's name, or the caller's address. */
@@ -24,6 +28,11 @@ export class RequestCost {
     /** The request's ID, sent upstream with the calls it pays for. */
     readonly requestId: string,
   ) {}
+
+  noteFresh(until: number): void {
+    this.servedFresh += 1;
+    this.freshUntil = Math.min(this.freshUntil, until);
+  }
 
   get credits(): number {
     return this.upstreamCalls * CREDITS_PER_CALL;

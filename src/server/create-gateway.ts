@@ -30,6 +30,7 @@ import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
 import { useHealth } from './health-plugin.js';
 import { useOperationTelemetry } from './operation-telemetry-plugin.js';
 import { requestIdOf, useRequestId } from './request-id.js';
+import { useResponseCache } from './response-cache-plugin.js';
 
 export interface GatewayDeps {
   /** The gateway's clock: decides which months are available, stamps `fetchedAt`, ages the cache. */
@@ -148,6 +149,16 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
           metrics.budgetLeft.set((await ledger.remaining('')).global);
         },
       }),
+      config.responseCache.maxEntries > 0 &&
+        useResponseCache({
+          ...config.responseCache,
+          maxAgeMs: config.cache.ttlMs['1'],
+          maxRequestBytes: config.armor.maxRequestBytes,
+          tokens: config.auth.tokens,
+          clock,
+          metrics,
+          logger,
+        }),
       useOperationTelemetry(logger, metrics),
       useClientAuth(config.auth.tokens),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),

@@ -1,0 +1,55 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export interface ChildServer {
+  url: string;
+  pid: number;
+  /** Extra facts the server printed with its ready line. */
+  info: Record<string, unknown>;
+  /** Peak resident memory of the process so far (Linux VmHWM), in MB. */
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a bench server in a process of its own, so it does not share an event loop with the
+ * load generator. The script prints one JSON line `{ "port": N, ... }` when it listens.
+ */
+export async function startChildServer(
+  script: string,
+  env: Record<string, string> = {},
+): Promise<ChildServer> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const info = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    let buffer = '';
+    const onData = (chunk: Buffer) => {
+      buffer += chunk;
+      const line = buffer.split('\n').find((row) => row.startsWith('{"port"'));
+      if (line) {
+        child.stdout?.off('data', onData);
+        child.stdout?.resume();
+        resolve(JSON.parse(line));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
+  });
+  return {
+    url: `http://127.0.0.1:${info.port}`,
+    pid: child.pid as number,
+    info,
+    peakRssMb() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      return Math.round(kb / 1024);
+    },
+    async stop() {
+      child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null)
+        await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
