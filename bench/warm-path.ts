@@ -8,7 +8,7 @@ import { DASHBOARD_BODY } from './lib/dashboard-query.js';
 import { type LoadResult, load } from './lib/load.js';
 
 export async function warmPath(seconds: number, connections: number) {
-  const gateway = await startChildServer('bench/servers/gateway.ts');
+  const gateway = await startChildServer('bench/servers/gateway.mjs');
   const warmUp = await fetch(`${gateway.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
@@ -21,8 +21,8 @@ export async function warmPath(seconds: number, connections: number) {
     body: DASHBOARD_BODY,
   });
   const responseBody = await cached.text();
-  const bare = await startChildServer('bench/servers/bare-http.ts', { RESPONSE_BODY: responseBody });
-  const yoga = await startChildServer('bench/servers/plain-yoga.ts');
+  const bare = await startChildServer('bench/servers/bare-http.mjs', { RESPONSE_BODY: responseBody });
+  const yoga = await startChildServer('bench/servers/plain-yoga.mjs');
 
   const results: Record<string, LoadResult> = {};
   try {

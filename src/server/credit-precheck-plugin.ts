@@ -27,11 +27,14 @@ export function useCreditPrecheck(options: CreditPrecheckOptions): Plugin<{ cost
         options.clock(),
       );
       if (keys.length === 0) return;
+      const { cost } = args.contextValue;
+      const remaining = await options.ledger.remaining(cost.clientId);
+      const allowedAtMost = Math.min(options.perOperationCredits, remaining.client, remaining.global);
+      // The common case: even with nothing cached the operation fits, so no cache lookups.
+      if (keys.length * CREDITS_PER_CALL <= allowedAtMost) return;
       let calls = 0;
       for (const key of keys) if (await options.fetcher.needsUpstream(key)) calls += 1;
       if (calls === 0) return;
-      const { cost } = args.contextValue;
-      const remaining = await options.ledger.remaining(cost.clientId);
       const [budget, allowed] = (
         [
           ['operation', options.perOperationCredits],

@@ -1,4 +1,4 @@
-/** The ceiling: node:http answering every request with the same bytes, doing nothing else. */
+// The ceiling: node:http answering every request with the same bytes, doing nothing else.
 import { createServer } from 'node:http';
 
 const body = Buffer.from(process.env.RESPONSE_BODY ?? '{}');
@@ -13,5 +13,5 @@ const server = createServer((request, response) => {
   });
 });
 server.listen(0, '127.0.0.1', () => {
-  console.log(JSON.stringify({ port: (server.address() as { port: number }).port }));
+  console.log(JSON.stringify({ port: server.address().port }));
 });

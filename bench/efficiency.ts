@@ -1,0 +1,98 @@
+/**
+ * Upstream efficiency: calls and credits for a fan-out workload (aliases, lists, nested
+ * `insight`) through the gateway, against the minimum (one call per distinct key) and against
+ * a naive baseline that calls the upstream once per field.
+ */
+import { createYoga } from 'graphql-yoga';
+import { parseConfig } from '../src/config.js';
+import { startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
+import { toCategoryInsight } from '../src/domain/category-insight.js';
+import { toInsightKey } from '../src/domain/insight-key.js';
+import type { InsightLoader } from '../src/loaders/insight-loader.js';
+import { schema } from '../src/schema/index.js';
+import { createGateway } from '../src/server/create-gateway.js';
+import { createInsightClient } from '../src/upstream/insight-client.js';
+
+export const FAN_OUT_OPERATIONS = [
+  `{ a: categoryInsight(id: "601583", region: "US", timeScope: 7) { id } b: categoryInsight(id: "601583", region: "us", timeScope: "7") { id }
+     c: categoryInsight(id: "601584", region: "US", timeScope: 7) { id category { insight(region: "US", timeScope: 7) { id } } } }`,
+  `{ categoryInsights(ids: ["601583", "601584", "601590", "601583", "601459"], region: "US", timeScope: "7") { id
+       category { lastMonth: insight(region: "US", timeScope: 30) { id } sameScope: insight(region: "US", timeScope: 7) { id } } } }`,
+  `{ x: categoryInsight(id: "601590", region: "GB") { id category { us: insight(region: "US") { id } gb: insight(region: "GB") { id } } }
+     y: categoryInsight(id: "601590", region: "gb") { title } }`,
+];
+
+async function run(makeFetch: (baseUrl: string) => (body: string) => Promise<unknown>) {
+  const upstream = await startDemoUpstream({ apiKey: 'bench-key' });
+  const send = makeFetch(upstream.url);
+  for (const query of FAN_OUT_OPERATIONS) await send(JSON.stringify({ query }));
+  const calls = upstream.calls.length;
+  const distinct = new Set(upstream.calls.map((call) => `${call.id}:${call.region}:${call.timeScope}`)).size;
+  await upstream.close();
+  return { calls, distinct };
+}
+
+const viaYoga = (fetchFn: (request: Request) => Promise<Response> | Response) => async (body: string) => {
+  const response = await fetchFn(
+    new Request('http://bench/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    }),
+  );
+  const result = await response.json();
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+};
+
+export async function efficiency() {
+  const gateway = await run((baseUrl) => {
+    const parsed = parseConfig({
+      KEYAPI_API_KEY: 'bench-key',
+      KEYAPI_BASE_URL: baseUrl,
+      LOG_LEVEL: 'silent',
+    });
+    if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+    const yoga = createGateway(parsed.config);
+    return viaYoga((request) => yoga.fetch(request));
+  });
+
+  // The naive baseline: the same schema, but every field that needs an insight calls the upstream itself.
+  const naive = await run((baseUrl) => {
+    const client = createInsightClient({
+      baseUrl,
+      apiKey: 'bench-key',
+      connectTimeoutMs: 5_000,
+      headersTimeoutMs: 5_000,
+      bodyTimeoutMs: 5_000,
+      requestTimeoutMs: 10_000,
+      maxResponseBytes: 1_048_576,
+      connections: 16,
+    });
+    const now = new Date();
+    const loadKey: InsightLoader['loadKey'] = async (key) =>
+      toCategoryInsight(
+        key,
+        await client.fetchInsight({ id: key.categoryId, region: key.region, timeScope: key.timeScope }),
+        now,
+      );
+    const insights: InsightLoader = {
+      load: (args) =>
+        loadKey(
+          toInsightKey(
+            { id: args.id, region: args.region ?? 'all_regions', timeScope: args.timeScope ?? '1' },
+            now,
+          ),
+        ),
+      loadKey,
+    };
+    const yoga = createYoga({ schema, context: () => ({ insights }), logging: false });
+    return viaYoga((request) => yoga.fetch(request));
+  });
+
+  return {
+    operations: FAN_OUT_OPERATIONS.length,
+    minimum: { calls: gateway.distinct, credits: gateway.distinct * 2 },
+    gateway: { calls: gateway.calls, credits: gateway.calls * 2 },
+    naive: { calls: naive.calls, credits: naive.calls * 2 },
+  };
+}

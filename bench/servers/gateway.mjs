@@ -1,0 +1,32 @@
+// The gateway over HTTP in front of its embedded stand-in, configured for load. Plain
+// JavaScript over the compiled dist/, as production runs it: no TypeScript loader in memory.
+import { createServer } from 'node:http';
+import { parseConfig } from '../../dist/config.js';
+import { startDemoUpstream } from '../../dist/demo-upstream/demo-upstream.js';
+import { createGateway } from '../../dist/server/create-gateway.js';
+
+const upstream = await startDemoUpstream({
+  apiKey: 'bench-key',
+  latencyMs: Number(process.env.UPSTREAM_LATENCY_MS ?? 0),
+  jitter: 0,
+});
+const overrides = Object.fromEntries(
+  Object.entries(process.env)
+    .filter(([key]) => key.startsWith('GATEWAY_ENV_'))
+    .map(([key, value]) => [key.slice('GATEWAY_ENV_'.length), value]),
+);
+const parsed = parseConfig({
+  KEYAPI_API_KEY: 'bench-key',
+  KEYAPI_BASE_URL: upstream.url,
+  LOG_LEVEL: 'warn',
+  KEYAPI_MAX_QPS: '100000',
+  KEYAPI_MAX_CONCURRENCY: '64',
+  CREDIT_BUDGET_PER_CLIENT_DAILY: '100000000',
+  CREDIT_BUDGET_GLOBAL_DAILY: '100000000',
+  ...overrides,
+});
+if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+const server = createServer(createGateway(parsed.config));
+server.listen(0, '127.0.0.1', () => {
+  console.log(JSON.stringify({ port: server.address().port, upstream: upstream.url }));
+});
