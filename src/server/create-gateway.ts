@@ -1,5 +1,6 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.js';
+import { createCategoryCatalog } from '../loaders/category-catalog.js';
 import { createInsightFetcher } from '../loaders/insight-fetcher.js';
 import { createInsightLoader } from '../loaders/insight-loader.js';
 import type { GatewayContext } from '../schema/builder.js';
@@ -27,6 +28,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     maxConcurrency: config.upstream.maxConcurrency,
     clock,
   });
+  const catalog = createCategoryCatalog();
 
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
@@ -39,7 +41,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     },
     maskedErrors: { maskError: maskGatewayError },
     // One loader per request: batching and deduplication never leak data between clients.
-    context: () => ({ insights: createInsightLoader(fetchInsight, clock()) }),
+    context: () => ({ insights: createInsightLoader(fetchInsight, clock(), catalog) }),
     plugins: [{ onDispose: () => client.close() }],
   });
 }
