@@ -8,6 +8,7 @@ import { maskGatewayError } from '../schema/errors.js';
 import { schema } from '../schema/index.js';
 import { createInsightClient } from '../upstream/insight-client.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
+import { createOfflineGraphiQLRenderer } from './offline-graphiql.js';
 
 export interface GatewayDeps {
   /** The gateway's clock: decides which months are available and stamps `fetchedAt`. */
@@ -39,6 +40,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       title: 'TikTok Shop Insights GraphQL',
       defaultQuery: GRAPHIQL_DEFAULT_QUERY,
     },
+    renderGraphiQL: createOfflineGraphiQLRenderer(),
     maskedErrors: { maskError: maskGatewayError },
     // One loader per request: batching and deduplication never leak data between clients.
     context: () => ({ insights: createInsightLoader(fetchInsight, clock(), catalog) }),
