@@ -9,6 +9,7 @@ import { schema } from '../schema/index.js';
 import { createInsightClient } from '../upstream/insight-client.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
 import { createOfflineGraphiQLRenderer } from './offline-graphiql.js';
+import { useAutomaticPersistedQueries } from './use-automatic-persisted-queries.js';
 
 export interface GatewayDeps {
   /** The gateway's clock: decides which months are available and stamps `fetchedAt`. */
@@ -44,6 +45,6 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     maskedErrors: { maskError: maskGatewayError },
     // One loader per request: batching and deduplication never leak data between clients.
     context: () => ({ insights: createInsightLoader(fetchInsight, clock(), catalog) }),
-    plugins: [{ onDispose: () => client.close() }],
+    plugins: [useAutomaticPersistedQueries(), { onDispose: () => client.close() }],
   });
 }
