@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readTrustedDocuments, type TrustedDocuments } from './server/trusted-documents.js';
 import type { InsightClientOptions } from './upstream/insight-client.js';
 
 /** The gateway's whole configuration: parsed once from the environment, then passed down. */
@@ -15,6 +16,8 @@ export interface GatewayConfig {
   };
   /** Set when KEYAPI_API_KEY is unset: the gateway starts its embedded stand-in upstream. */
   demo: { latencyMs: number } | null;
+  /** Set by TRUSTED_DOCUMENTS_FILE: run only these documents (hash → document). */
+  trustedDocuments?: TrustedDocuments;
 }
 
 const DEFAULT_BASE_URL = 'https://api.keyapi.ai';
@@ -47,6 +50,17 @@ const envSchema = z.object({
   KEYAPI_MAX_RESPONSE_BYTES: integer(1_024, 1_048_576),
   KEYAPI_MAX_CONCURRENCY: integer(1, 16),
   DEMO_UPSTREAM_LATENCY_MS: integer(0, 120),
+  // Read here, so a missing or malformed manifest is reported with every other problem.
+  TRUSTED_DOCUMENTS_FILE: optional(
+    z.string().transform((path, context) => {
+      try {
+        return readTrustedDocuments(path);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  ),
 });
 
 export type ConfigResult = { ok: true; config: GatewayConfig } | { ok: false; errors: string[] };
@@ -84,6 +98,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         connections: vars.KEYAPI_MAX_CONCURRENCY,
       },
       demo: vars.KEYAPI_API_KEY === undefined ? { latencyMs: vars.DEMO_UPSTREAM_LATENCY_MS } : null,
+      ...(vars.TRUSTED_DOCUMENTS_FILE && { trustedDocuments: vars.TRUSTED_DOCUMENTS_FILE }),
     },
   };
 }

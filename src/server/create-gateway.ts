@@ -9,6 +9,7 @@ import { schema } from '../schema/index.js';
 import { createInsightClient } from '../upstream/insight-client.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
 import { createOfflineGraphiQLRenderer } from './offline-graphiql.js';
+import { useTrustedDocuments } from './trusted-documents.js';
 import { useAutomaticPersistedQueries } from './use-automatic-persisted-queries.js';
 
 export interface GatewayDeps {
@@ -45,6 +46,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     maskedErrors: { maskError: maskGatewayError },
     // One loader per request: batching and deduplication never leak data between clients.
     context: () => ({ insights: createInsightLoader(fetchInsight, clock(), catalog) }),
-    plugins: [useAutomaticPersistedQueries(), { onDispose: () => client.close() }],
+    plugins: [
+      // Trusted mode runs only the manifest's documents, so no client may register its own.
+      config.trustedDocuments ? useTrustedDocuments(config.trustedDocuments) : useAutomaticPersistedQueries(),
+      { onDispose: () => client.close() },
+    ],
   });
 }
