@@ -50,22 +50,23 @@ export function createInsightLoader(
     async (keys) => Promise.all(keys.map((key) => fetchInsight(key).then(remember).catch(asError))),
     { cacheKeyFn: insightKeyId },
   );
-  const load = async (args: InsightArgs) =>
-    loader.load(
-      toInsightKey(
-        { id: args.id, region: args.region ?? 'all_regions', timeScope: args.timeScope ?? '1' },
-        now,
-      ),
-    );
   return {
-    load,
+    load: async (args) =>
+      loader.load(
+        toInsightKey(
+          { id: args.id, region: args.region ?? 'all_regions', timeScope: args.timeScope ?? '1' },
+          now,
+        ),
+      ),
     loadKey: (key) => loader.load(key),
     loadId: async (id) => loader.load(parseInsightKeyId(id, now)),
     loadCategory: async (id) => {
       const categoryId = parseCategoryId(id);
       const known = catalog?.get(categoryId);
       if (known) return known;
-      const insight = await load({ id: categoryId });
+      const insight = await loader.load(
+        toInsightKey({ id: categoryId, region: 'all_regions', timeScope: '1' }, now),
+      );
       return insight.categoryPath.find((category) => category.id === categoryId) ?? null;
     },
   };
