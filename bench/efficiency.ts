@@ -7,25 +7,39 @@ import { createYoga } from 'graphql-yoga';
 import { parseConfig } from '../src/config.js';
 import { startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
 import { toCategoryInsight } from '../src/domain/category-insight.js';
-import { toInsightKey } from '../src/domain/insight-key.js';
+import { parseInsightKeyId, toInsightKey } from '../src/domain/insight-key.js';
 import type { InsightLoader } from '../src/loaders/insight-loader.js';
 import { schema } from '../src/schema/index.js';
 import { createGateway } from '../src/server/create-gateway.js';
 import { createInsightClient } from '../src/upstream/insight-client.js';
 
-export const FAN_OUT_OPERATIONS = [
+export const FAN_OUT_OPERATIONS: Array<string | { query: string; variables: Record<string, unknown> }> = [
   `{ a: categoryInsight(id: "601583", region: "US", timeScope: 7) { id } b: categoryInsight(id: "601583", region: "us", timeScope: "7") { id }
      c: categoryInsight(id: "601584", region: "US", timeScope: 7) { id category { insight(region: "US", timeScope: 7) { id } } } }`,
   `{ categoryInsights(ids: ["601583", "601584", "601590", "601583", "601459"], region: "US", timeScope: "7") { id
        category { lastMonth: insight(region: "US", timeScope: 30) { id } sameScope: insight(region: "US", timeScope: 7) { id } } } }`,
   `{ x: categoryInsight(id: "601590", region: "GB") { id category { us: insight(region: "US") { id } gb: insight(region: "GB") { id } } }
      y: categoryInsight(id: "601590", region: "gb") { title } }`,
+  {
+    // A router resolving references: 24 representations of 6 distinct keys, two spellings each.
+    query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on CategoryInsight { id title } } }',
+    variables: {
+      r: ['601583', '601584', '601590', '601459', '601465', '601470'].flatMap((id) => [
+        { __typename: 'CategoryInsight', id: `${id}:US:7` },
+        { __typename: 'CategoryInsight', categoryId: id, region: 'us', timeScope: '7' },
+        { __typename: 'CategoryInsight', id: `${id}:US:7` },
+        { __typename: 'CategoryInsight', categoryId: `0${id}`, region: 'US', timeScope: '7' },
+      ]),
+    },
+  },
 ];
 
 async function run(makeFetch: (baseUrl: string) => (body: string) => Promise<unknown>) {
   const upstream = await startDemoUpstream({ apiKey: 'bench-key' });
   const send = makeFetch(upstream.url);
-  for (const query of FAN_OUT_OPERATIONS) await send(JSON.stringify({ query }));
+  for (const operation of FAN_OUT_OPERATIONS) {
+    await send(JSON.stringify(typeof operation === 'string' ? { query: operation } : operation));
+  }
   const calls = upstream.calls.length;
   const distinct = new Set(upstream.calls.map((call) => `${call.id}:${call.region}:${call.timeScope}`)).size;
   await upstream.close();
@@ -84,6 +98,11 @@ export async function efficiency() {
           ),
         ),
       loadKey,
+      loadId: (id) => loadKey(parseInsightKeyId(id, now)),
+      loadCategory: async (id) =>
+        (await loadKey(toInsightKey({ id, region: 'all_regions', timeScope: '1' }, now))).categoryPath.at(
+          -1,
+        ) ?? null,
     };
     const yoga = createYoga({ schema, context: () => ({ insights }), logging: false });
     return viaYoga((request) => yoga.fetch(request));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CachePolicy } from './loaders/cache-policy.js';
 import type { DailyCaps } from './loaders/credit-ledger.js';
 import type { RedisOptions } from './redis-connection.js';
+import { readTrustedDocuments, type TrustedDocuments } from './server/trusted-documents.js';
 import type { CircuitBreakerOptions } from './upstream/circuit-breaker.js';
 import type { ConcurrencyGateOptions } from './upstream/concurrency-gate.js';
 import type { InsightClientOptions } from './upstream/insight-client.js';
@@ -46,6 +47,8 @@ export interface GatewayConfig {
   logLevel: string;
   /** Set when KEYAPI_API_KEY is unset: the gateway starts its embedded stand-in upstream. */
   demo: { latencyMs: number } | null;
+  /** Set by TRUSTED_DOCUMENTS_FILE: run only these documents (hash → document). */
+  trustedDocuments?: TrustedDocuments;
 }
 
 const DEFAULT_BASE_URL = 'https://api.keyapi.ai';
@@ -116,6 +119,17 @@ const envSchema = z.object({
   TRUST_PROXY: flag(false),
   LOG_LEVEL: optional(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])).transform(
     (value) => value ?? 'info',
+  ),
+  // Read here, so a missing or malformed manifest is reported with every other problem.
+  TRUSTED_DOCUMENTS_FILE: optional(
+    z.string().transform((path, context) => {
+      try {
+        return readTrustedDocuments(path);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   ),
 });
 
@@ -227,6 +241,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       auth: { tokens: vars.GATEWAY_TOKENS, trustProxy: vars.TRUST_PROXY },
       logLevel: vars.LOG_LEVEL,
       demo: vars.KEYAPI_API_KEY === undefined ? { latencyMs: vars.DEMO_UPSTREAM_LATENCY_MS } : null,
+      ...(vars.TRUSTED_DOCUMENTS_FILE && { trustedDocuments: vars.TRUSTED_DOCUMENTS_FILE }),
     },
   };
 }

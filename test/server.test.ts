@@ -22,6 +22,17 @@ describe('HTTP endpoints', () => {
     expect(harness.upstream.calls).toHaveLength(1);
   });
 
+  it('serves a self-contained GraphiQL page that loads nothing from a CDN', async () => {
+    const response = await harness.gateway.fetch('http://gateway.test/graphql', {
+      headers: { accept: 'text/html' },
+    });
+    const html = await response.text();
+
+    expect(html).toContain('YogaGraphiQL.renderYogaGraphiQL');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+stylesheet[^>]+href=/);
+    expect(html).not.toContain('unpkg.com');
+  });
+
   it('answers /health with 200', async () => {
     const response = await harness.gateway.fetch('http://gateway.test/health');
 

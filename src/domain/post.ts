@@ -17,6 +17,17 @@ export function toPost(id: string): Post {
   };
 }
 
+/** A post by its ID alone, as a federation reference names it: digits, like every TikTok ID. */
+export function postById(id: unknown): Post {
+  if (typeof id !== 'string' || !/^\d{1,20}$/.test(id)) {
+    throw new InvalidArgumentError(
+      'id',
+      `id must be a TikTok post ID made of digits; got ${JSON.stringify(id)}`,
+    );
+  }
+  return toPost(id);
+}
+
 export interface PostPage {
   readonly edges: ReadonlyArray<{ cursor: string; node: Post }>;
   readonly pageInfo: {

@@ -1,6 +1,14 @@
 import DataLoader from 'dataloader';
 import type { CategoryInsight } from '../domain/category-insight.js';
-import { type InsightKey, insightKeyId, toInsightKey } from '../domain/insight-key.js';
+import type { EcomCategory } from '../domain/ecom-category.js';
+import {
+  type InsightKey,
+  insightKeyId,
+  parseCategoryId,
+  parseInsightKeyId,
+  toInsightKey,
+} from '../domain/insight-key.js';
+import type { CategoryCatalog } from './category-catalog.js';
 import type { InsightFetcher } from './insight-fetcher.js';
 import type { RequestCost } from './request-cost.js';
 
@@ -20,12 +28,28 @@ export interface InsightLoader {
   /** Validates and normalizes, then loads; invalid arguments reject before any upstream call. */
   load(args: InsightArgs): Promise<CategoryInsight>;
   loadKey(key: InsightKey): Promise<CategoryInsight>;
+  /** By public `CategoryInsight.id` ("categoryId:region:timeScope"), validated like arguments. */
+  loadId(id: string): Promise<CategoryInsight>;
+  /**
+   * A category the catalog has seen, else the one of that ID in its own insight (all regions,
+   * 1 day). KeyAPI answers only third-level IDs, so an unseen level-1 or level-2 ID fails upstream.
+   */
+  loadCategory(id: unknown): Promise<EcomCategory | null>;
 }
 
-export function createInsightLoader(fetcher: InsightFetcher, now: Date, cost: RequestCost): InsightLoader {
+export function createInsightLoader(
+  fetcher: InsightFetcher,
+  now: Date,
+  cost: RequestCost,
+  catalog?: CategoryCatalog,
+): InsightLoader {
+  const remember = (insight: CategoryInsight) => {
+    catalog?.remember(insight.categoryPath);
+    return insight;
+  };
   const loader = new DataLoader<InsightKey, CategoryInsight, string>(
     // Distinct keys of one tick go out together; failures stay per key so siblings keep their data.
-    async (keys) => Promise.all(keys.map((key) => fetcher.fetch(key, cost).catch(asError))),
+    async (keys) => Promise.all(keys.map((key) => fetcher.fetch(key, cost).then(remember).catch(asError))),
     { cacheKeyFn: insightKeyId },
   );
   return {
@@ -37,6 +61,16 @@ export function createInsightLoader(fetcher: InsightFetcher, now: Date, cost: Re
         ),
       ),
     loadKey: (key) => loader.load(key),
+    loadId: async (id) => loader.load(parseInsightKeyId(id, now)),
+    loadCategory: async (id) => {
+      const categoryId = parseCategoryId(id);
+      const known = catalog?.get(categoryId);
+      if (known) return known;
+      const insight = await loader.load(
+        toInsightKey({ id: categoryId, region: 'all_regions', timeScope: '1' }, now),
+      );
+      return insight.categoryPath.find((category) => category.id === categoryId) ?? null;
+    },
   };
 }
 

@@ -1,4 +1,6 @@
 import SchemaBuilder from '@pothos/core';
+import DirectivePlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
 import type { AudienceAge, AudienceInterest } from '../domain/audience.js';
 import type { CategoryInsight } from '../domain/category-insight.js';
 import type { EcomCategory } from '../domain/ecom-category.js';
@@ -33,4 +35,8 @@ export const builder = new SchemaBuilder<{
     PostConnection: PostPage;
     PageInfo: PostPage['pageInfo'];
   };
-}>({ defaultFieldNullability: false });
+}>({
+  // Federation needs the directives plugin to carry @key and @link into the schema.
+  plugins: [DirectivePlugin, FederationPlugin],
+  defaultFieldNullability: false,
+});

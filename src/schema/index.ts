@@ -13,4 +13,8 @@ import './types/post-edge.js';
 
 builder.queryType({ description: 'TikTok Shop category insights from KeyAPI, batched and deduplicated.' });
 
-export const schema = builder.toSchema({ sortSchema: false });
+/**
+ * A Federation v2 subgraph (`_service`, `_entities`, `@key`) that plain clients and GraphiQL use
+ * as an ordinary schema on the same endpoint.
+ */
+export const schema = builder.toSubGraphSchema({ sortSchema: false, federationDirectives: ['@key'] });

@@ -3,6 +3,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayConfig } from '../config.js';
+import { createCategoryCatalog } from '../loaders/category-catalog.js';
 import { createMemoryLedger, createRedisLedger } from '../loaders/credit-ledger.js';
 import { createFetchLease } from '../loaders/fetch-lease.js';
 import { createMemoryCache } from '../loaders/insight-cache.js';
@@ -28,9 +29,12 @@ import { useCostExtension } from './cost-extension-plugin.js';
 import { useCreditPrecheck } from './credit-precheck-plugin.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
 import { useHealth } from './health-plugin.js';
+import { createOfflineGraphiQLRenderer } from './offline-graphiql.js';
 import { useOperationTelemetry } from './operation-telemetry-plugin.js';
 import { requestIdOf, useRequestId } from './request-id.js';
 import { useResponseCache } from './response-cache-plugin.js';
+import { useTrustedDocuments } from './trusted-documents.js';
+import { useAutomaticPersistedQueries } from './use-automatic-persisted-queries.js';
 
 export interface GatewayDeps {
   /** The gateway's clock: decides which months are available, stamps `fetchedAt`, ages the cache. */
@@ -92,6 +96,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       retry: () => metrics.retries.inc(),
     },
   });
+  const catalog = createCategoryCatalog();
 
   const memoryLedger = createMemoryLedger(config.budgets, clock);
   const ledger = redis
@@ -133,11 +138,12 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       defaultQuery: GRAPHIQL_DEFAULT_QUERY,
       headers: JSON.stringify({ 'x-graphql-yoga-csrf': '1' }),
     },
+    renderGraphiQL: createOfflineGraphiQLRenderer(),
     maskedErrors: { maskError: maskGatewayError },
     // One loader and one cost account per request: batching never leaks data between clients.
     context: ({ request, ...server }) => {
       const cost = new RequestCost(identifyClient(request, server, config.auth), requestIdOf(request));
-      return { cost, insights: createInsightLoader(fetcher, clock(), cost) };
+      return { cost, insights: createInsightLoader(fetcher, clock(), cost, catalog) };
     },
     plugins: [
       useRequestId(),
@@ -162,6 +168,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       useOperationTelemetry(logger, metrics),
       useClientAuth(config.auth.tokens),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),
+      // Trusted mode runs only the manifest's documents, so no client may register its own.
+      config.trustedDocuments ? useTrustedDocuments(config.trustedDocuments) : useAutomaticPersistedQueries(),
       EnvelopArmorPlugin({
         maxDepth: { n: config.armor.maxDepth },
         maxAliases: { n: config.armor.maxAliases },

@@ -2,7 +2,7 @@ import { paginatePosts } from '../../domain/post.js';
 import { builder } from '../builder.js';
 import { scopeArgs } from './scope-args.js';
 
-builder.objectType('CategoryInsight', {
+const CategoryInsightRef = builder.objectType('CategoryInsight', {
   description:
     'What TikTok Shop knows about one third-level product category, in one region over one time scope: its audience, hashtags and top posts. Each costs one KeyAPI call (2 credits) the first time it is asked for in an operation.',
   fields: (t) => ({
@@ -77,6 +77,21 @@ builder.objectType('CategoryInsight', {
       resolve: (insight) => insight.fetchedAt,
     }),
   }),
+});
+
+// Either key leads through the request's loader, so references batch and deduplicate with every
+// other path to an insight in the operation.
+builder.asEntity(CategoryInsightRef, {
+  key: [
+    builder.selection<{ id: string }>('id'),
+    builder.selection<{ categoryId: string; region: string; timeScope: string }>(
+      'categoryId region timeScope',
+    ),
+  ],
+  resolveReference: (reference, { insights }) =>
+    'id' in reference
+      ? insights.loadId(reference.id)
+      : insights.load({ ...reference, id: reference.categoryId }),
 });
 
 builder.queryFields((t) => ({

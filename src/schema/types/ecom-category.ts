@@ -2,7 +2,7 @@ import { categoryPath } from '../../domain/ecom-category.js';
 import { builder } from '../builder.js';
 import { scopeArgs } from './scope-args.js';
 
-builder.objectType('EcomCategory', {
+const EcomCategoryRef = builder.objectType('EcomCategory', {
   description:
     'A category of the TikTok Shop product tree: level 1 (e.g. Beauty & Personal Care) to level 3 (e.g. Perfume).',
   fields: (t) => ({
@@ -30,4 +30,9 @@ builder.objectType('EcomCategory', {
       resolve: (category, args, { insights }) => insights.load({ id: category.id, ...args }),
     }),
   }),
+});
+
+builder.asEntity(EcomCategoryRef, {
+  key: builder.selection<{ id: string }>('id'),
+  resolveReference: ({ id }, { insights }) => insights.loadCategory(id),
 });

@@ -1,6 +1,7 @@
+import { postById } from '../../domain/post.js';
 import { builder } from '../builder.js';
 
-builder.objectType('Post', {
+const PostRef = builder.objectType('Post', {
   description: 'A TikTok post among the top posts of a category.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The TikTok post ID (a 64-bit number, as a string).' }),
@@ -11,4 +12,11 @@ builder.objectType('Post', {
     }),
     url: t.exposeString('url', { description: 'Link that opens the post on tiktok.com.' }),
   }),
+});
+
+// A post is derived entirely from its ID, so another subgraph's reference costs no upstream call.
+// Async, so an invalid ID fails its own item of `_entities` rather than the whole list.
+builder.asEntity(PostRef, {
+  key: builder.selection<{ id: string }>('id'),
+  resolveReference: async ({ id }) => postById(id),
 });
