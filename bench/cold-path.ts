@@ -3,7 +3,7 @@
  * is its own p50/p99 minus the stand-in's, each measured sequentially with the same client.
  */
 import { Pool } from 'undici';
-import { startChildServer } from './lib/child-server.js';
+import { PRODUCTION_NODE_FLAGS, startChildServer } from './lib/child-server.js';
 import { DASHBOARD_BODY, DASHBOARD_VARIABLES } from './lib/dashboard-query.js';
 import { round2, timeSequential } from './lib/percentiles.js';
 
@@ -18,10 +18,14 @@ const NO_CACHE = {
 };
 
 export async function coldPath(upstreamLatencyMs: number, count: number) {
-  const gateway = await startChildServer('bench/servers/gateway.mjs', {
-    ...NO_CACHE,
-    UPSTREAM_LATENCY_MS: String(upstreamLatencyMs),
-  });
+  const gateway = await startChildServer(
+    'bench/servers/gateway.mjs',
+    {
+      ...NO_CACHE,
+      UPSTREAM_LATENCY_MS: String(upstreamLatencyMs),
+    },
+    PRODUCTION_NODE_FLAGS,
+  );
   const upstreamUrl = new URL(gateway.info.upstream as string);
   const toGateway = new Pool(gateway.url, { connections: 1 });
   const toUpstream = new Pool(upstreamUrl.origin, { connections: 1 });

@@ -2,7 +2,7 @@
  * Memory: peak resident size of the gateway process under load, and once its insight cache
  * holds its full 10,000 entries.
  */
-import { startChildServer } from './lib/child-server.js';
+import { PRODUCTION_NODE_FLAGS, startChildServer } from './lib/child-server.js';
 import { DASHBOARD_BODY } from './lib/dashboard-query.js';
 import { load } from './lib/load.js';
 
@@ -38,9 +38,13 @@ function regions(count: number): string[] {
 }
 
 export async function memory(seconds: number, connections: number) {
-  const gateway = await startChildServer('bench/servers/gateway.mjs', {
-    GATEWAY_ENV_CREDIT_BUDGET_PER_OPERATION: '1000',
-  });
+  const gateway = await startChildServer(
+    'bench/servers/gateway.mjs',
+    {
+      GATEWAY_ENV_CREDIT_BUDGET_PER_OPERATION: '1000',
+    },
+    PRODUCTION_NODE_FLAGS,
+  );
   try {
     const idleMb = gateway.peakRssMb();
     await load(`${gateway.url}/graphql`, DASHBOARD_BODY, seconds, connections);

@@ -3,12 +3,12 @@
  * same run: a bare node:http server returning the same bytes (the ceiling) and a plain yoga
  * server resolving the same data from memory (the stock stack).
  */
-import { startChildServer } from './lib/child-server.js';
+import { PRODUCTION_NODE_FLAGS, startChildServer } from './lib/child-server.js';
 import { DASHBOARD_BODY } from './lib/dashboard-query.js';
 import { type LoadResult, load } from './lib/load.js';
 
 export async function warmPath(seconds: number, connections: number) {
-  const gateway = await startChildServer('bench/servers/gateway.mjs');
+  const gateway = await startChildServer('bench/servers/gateway.mjs', {}, PRODUCTION_NODE_FLAGS);
   const warmUp = await fetch(`${gateway.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
