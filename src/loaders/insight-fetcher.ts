@@ -95,7 +95,8 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
       answer = { kind: 'refusal', error: snapshotRefusal(error), fetchedAt: clock().getTime() };
     }
     const keepMs = freshFor(key, answer) + (answer.kind === 'insight' ? policy.staleGraceMs : 0);
-    await cache.set(id, answer, keepMs);
+    // Nothing to keep (a TTL of 0 turns caching off); lru-cache would even read ttl 0 as "forever".
+    if (keepMs > 0) await cache.set(id, answer, keepMs);
     return answer;
   }
 

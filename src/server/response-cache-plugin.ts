@@ -92,7 +92,9 @@ export function useResponseCache(
         onExecuteDone({ result }) {
           const { cost } = args.contextValue;
           if (isAsyncIterable(result) || result.errors?.length || cost.stale.length > 0) return;
-          const expiresAt = Math.min(cost.freshUntil, options.clock().getTime() + options.maxAgeMs);
+          const now = options.clock().getTime();
+          const expiresAt = Math.min(cost.freshUntil, now + options.maxAgeMs);
+          if (expiresAt <= now) return;
           const free = { upstreamCalls: 0, cacheHits: cost.servedFresh, coalesced: 0, credits: 0 };
           cache.set(key, {
             body: JSON.stringify({ data: result.data, extensions: { cost: free } }),
