@@ -24,7 +24,6 @@ export function createTieredCache(
   onSharedError: (error: unknown) => void,
 ) {
   return {
-    shared: shared !== undefined,
     /**
      * The freshest answer known. A local answer that `isFresh` accepts is enough; otherwise
      * another instance may have paid for a newer one, so the shared tier is asked too.

@@ -18,14 +18,6 @@ export class ConcurrencyGate {
 
   constructor(private readonly options: ConcurrencyGateOptions) {}
 
-  get inFlight(): number {
-    return this.active;
-  }
-
-  get queued(): number {
-    return this.waiting.length;
-  }
-
   async run<T>(task: () => Promise<T>): Promise<T> {
     await this.acquire();
     try {
