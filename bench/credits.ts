@@ -4,11 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import { parseConfig } from '../src/config.js';
 import { THIRD_LEVEL_IDS } from '../src/demo-upstream/catalog.js';
 import { startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
 import { createGateway, type Gateway } from '../src/server/create-gateway.js';
+import { deleteKeys } from '../test/helpers/redis.js';
 
 const API_KEY = 'bench-key';
 const CLIENTS = 20;
@@ -78,13 +78,6 @@ async function run(
   await upstream.close();
   if (env.REDIS_URL) await deleteKeys(env.REDIS_URL, prefix);
   return { name, operations, upstreamCalls, credits: upstreamCalls * 2, distinctKeys };
-}
-
-async function deleteKeys(url: string, prefix: string) {
-  const redis = new Redis(url);
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
 }
 
 const NO_CACHE = {

@@ -1,4 +1,5 @@
 import { type Logger as PinoLogger, pino } from 'pino';
+import type { GatewayConfig } from './config.js';
 
 /** The gateway's log sink: pino, one JSON object a line. */
 export type Logger = PinoLogger;
@@ -49,6 +50,15 @@ export function createLogger({ level, secrets, destination }: LoggerOptions): Lo
     },
     destination ?? process.stdout,
   );
+}
+
+/** The gateway's logger: its level from the config, its secrets the API key and every client token. */
+export function createGatewayLogger(config: GatewayConfig, destination?: NodeJS.WritableStream): Logger {
+  return createLogger({
+    level: config.logLevel,
+    secrets: [config.upstream.apiKey, ...config.auth.tokens.keys()],
+    destination,
+  });
 }
 
 /**

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { parseConfig } from './config.js';
 import { type DemoUpstream, startDemoUpstream } from './demo-upstream/demo-upstream.js';
-import { createLogger } from './logger.js';
+import { createGatewayLogger } from './logger.js';
 import { createGateway } from './server/create-gateway.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -13,10 +13,7 @@ if (!parsed.ok) {
   process.exit(1);
 }
 const { config } = parsed;
-const logger = createLogger({
-  level: config.logLevel,
-  secrets: [config.upstream.apiKey, ...config.auth.tokens.keys()],
-});
+const logger = createGatewayLogger(config);
 
 let demo: DemoUpstream | undefined;
 if (config.demo) {

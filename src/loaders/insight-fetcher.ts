@@ -53,10 +53,15 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
   const { client, cache, lease, ledger, policy, clock } = options;
   const inFlight = new Map<string, Promise<Outcome>>();
 
-  const freshFor = (key: InsightKey, answer: CachedAnswer) =>
-    answer.kind === 'refusal' ? policy.negativeTtlMs : freshForMs(key.timeScope, policy);
+  const freshFor = (key: InsightKey, kind: CachedAnswer['kind']) =>
+    kind === 'refusal' ? policy.negativeTtlMs : freshForMs(key.timeScope, policy);
   const isFresh = (key: InsightKey) => (answer: CachedAnswer) =>
-    clock().getTime() < answer.fetchedAt + freshFor(key, answer);
+    clock().getTime() < answer.fetchedAt + freshFor(key, answer.kind);
+  /** The cached answer for `key` if it is still fresh; a stale one is no answer here. */
+  const freshAnswer = async (key: InsightKey, id: string) => {
+    const answer = await cache.get(id, isFresh(key));
+    return answer && isFresh(key)(answer) ? answer : undefined;
+  };
   const insightOf = (key: InsightKey, info: InsightInfo, fetchedAt: number) =>
     toCategoryInsight(key, info, new Date(fetchedAt));
 
@@ -94,7 +99,7 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
       if (!isRefusal(error)) throw error;
       answer = { kind: 'refusal', error: snapshotRefusal(error), fetchedAt: clock().getTime() };
     }
-    const keepMs = freshFor(key, answer) + (answer.kind === 'insight' ? policy.staleGraceMs : 0);
+    const keepMs = freshFor(key, answer.kind) + (answer.kind === 'insight' ? policy.staleGraceMs : 0);
     // Nothing to keep (a TTL of 0 turns caching off); lru-cache would even read ttl 0 as "forever".
     if (keepMs > 0) await cache.set(id, answer, keepMs);
     return answer;
@@ -114,8 +119,8 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
       }
       if (won) {
         try {
-          const landed = await cache.get(id, isFresh(key));
-          if (landed && isFresh(key)(landed)) {
+          const landed = await freshAnswer(key, id);
+          if (landed) {
             cost.coalesced += 1;
             return landed;
           }
@@ -126,8 +131,8 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
       }
       while (Date.now() < deadline) {
         await options.sleep(LEASE_POLL_MS);
-        const landed = await cache.get(id, isFresh(key));
-        if (landed && isFresh(key)(landed)) {
+        const landed = await freshAnswer(key, id);
+        if (landed) {
           cost.coalesced += 1;
           return landed;
         }
@@ -146,7 +151,7 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
       // Stale-if-error: within the grace window, an old answer beats an outage.
       const usable =
         previous?.kind === 'insight' &&
-        clock().getTime() < previous.fetchedAt + freshFor(key, previous) + policy.staleGraceMs;
+        clock().getTime() < previous.fetchedAt + freshFor(key, previous.kind) + policy.staleGraceMs;
       if (
         usable &&
         !isRefusal(error) &&
@@ -170,7 +175,7 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
       cost.cacheHits += 1;
       options.observe.lookup('hit');
       if (cached.kind === 'refusal') throw refusalError(cached.error);
-      cost.noteFresh(cached.fetchedAt + freshFor(key, cached));
+      cost.noteFresh(cached.fetchedAt + freshFor(key, cached.kind));
       return insightOf(key, cached.info, cached.fetchedAt);
     }
 
@@ -194,7 +199,7 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
           reason: outcome.staleBecause,
         });
       } else {
-        cost.noteFresh(outcome.insight.fetchedAt.getTime() + freshForMs(key.timeScope, policy));
+        cost.noteFresh(outcome.insight.fetchedAt.getTime() + freshFor(key, 'insight'));
       }
       return outcome.insight;
     } catch (error) {
@@ -212,8 +217,7 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
     async needsUpstream(key) {
       const id = insightKeyId(key);
       if (inFlight.has(id)) return false;
-      const cached = await cache.get(id, isFresh(key));
-      return !(cached && isFresh(key)(cached));
+      return (await freshAnswer(key, id)) === undefined;
     },
   };
 }

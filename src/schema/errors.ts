@@ -34,6 +34,17 @@ function upstreamExtensions(error: UpstreamError): Record<string, unknown> {
   return extensions;
 }
 
+/** A scalar parser that refuses bad input with BAD_USER_INPUT, whatever the domain parser throws. */
+export function refusingBadInput<T>(parse: (value: unknown) => T): (value: unknown) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (error) {
+      throw badUserInput(error);
+    }
+  };
+}
+
 /**
  * For scalars: graphql-js rewraps a variable's coercion error but keeps the original's
  * extensions, so this code reaches the client for literals and variables alike.

@@ -11,7 +11,7 @@ import { createInsightFetcher } from '../loaders/insight-fetcher.js';
 import { createInsightLoader } from '../loaders/insight-loader.js';
 import { createRedisCache, createTieredCache } from '../loaders/redis-insight-cache.js';
 import { CREDITS_PER_CALL, RequestCost } from '../loaders/request-cost.js';
-import { createDegradationReporter, createLogger } from '../logger.js';
+import { createDegradationReporter, createGatewayLogger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
 import { createRedis } from '../redis-connection.js';
 import type { GatewayContext } from '../schema/builder.js';
@@ -63,11 +63,7 @@ const CSRF_HEADERS = [
 export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Gateway {
   const clock = deps.clock ?? (() => new Date());
   const wait = deps.sleep ?? ((ms: number) => sleep(ms));
-  const logger = createLogger({
-    level: config.logLevel,
-    secrets: [config.upstream.apiKey, ...config.auth.tokens.keys()],
-    destination: deps.logDestination,
-  });
+  const logger = createGatewayLogger(config, deps.logDestination);
   const metrics = createMetrics();
   const redis = config.redis ? createRedis(config.redis) : undefined;
   const onRedisError = createDegradationReporter(logger, 'Redis');
@@ -109,7 +105,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     leaseWaitMs: config.redis?.leaseMs ?? 0,
     ledger,
     policy: config.cache,
-    maxCallsPerOperation: Math.floor(config.budgets.perOperation / 2),
+    maxCallsPerOperation: Math.floor(config.budgets.perOperation / CREDITS_PER_CALL),
     clock,
     sleep: wait,
     onSharedError: onRedisError,

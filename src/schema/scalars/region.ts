@@ -1,15 +1,9 @@
 import { Kind } from 'graphql';
 import { ALL_REGIONS, parseRegion } from '../../domain/region.js';
 import { builder } from '../builder.js';
-import { badUserInput } from '../errors.js';
+import { refusingBadInput } from '../errors.js';
 
-function parse(value: unknown): string {
-  try {
-    return parseRegion(value, 'Region');
-  } catch (error) {
-    throw badUserInput(error);
-  }
-}
+const parse = refusingBadInput((value) => parseRegion(value, 'Region'));
 
 builder.scalarType('Region', {
   description: `"${ALL_REGIONS}" or a two-letter country code such as "US"; input is case-insensitive (us = US), output is canonical ("US", "${ALL_REGIONS}").`,

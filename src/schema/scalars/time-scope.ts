@@ -1,15 +1,9 @@
 import { Kind } from 'graphql';
 import { parseTimeScope } from '../../domain/time-scope.js';
 import { builder } from '../builder.js';
-import { badUserInput } from '../errors.js';
+import { refusingBadInput } from '../errors.js';
 
-function parse(value: unknown): string {
-  try {
-    return parseTimeScope(value, 'TimeScope');
-  } catch (error) {
-    throw badUserInput(error);
-  }
-}
+const parse = refusingBadInput((value) => parseTimeScope(value, 'TimeScope'));
 
 builder.scalarType('TimeScope', {
   description:
