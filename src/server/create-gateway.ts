@@ -31,6 +31,7 @@ import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
 import { useHealth } from './health-plugin.js';
 import { createOfflineGraphiQLRenderer } from './offline-graphiql.js';
 import { useOperationTelemetry } from './operation-telemetry-plugin.js';
+import { useRequestBody } from './request-body.js';
 import { requestIdOf, useRequestId } from './request-id.js';
 import { useResponseCache } from './response-cache-plugin.js';
 import { useTrustedDocuments } from './trusted-documents.js';
@@ -128,7 +129,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     },
     landingPage: false,
     batching: false,
-    maxRequestBodySize: config.armor.maxRequestBytes,
+    // useRequestBody caps bodies instead, without re-streaming each one (see request-body.ts).
+    maxRequestBodySize: false,
     graphiql: config.server.graphiql && {
       title: 'TikTok Shop Insights GraphQL',
       defaultQuery: GRAPHIQL_DEFAULT_QUERY,
@@ -161,6 +163,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
           metrics,
           logger,
         }),
+      useRequestBody(config.armor.maxRequestBytes),
       useOperationTelemetry(logger, metrics),
       useClientAuth(config.auth.tokens),
       useCSRFPrevention({ requestHeaders: CSRF_HEADERS }),

@@ -5,6 +5,7 @@ import type { RequestCost } from '../loaders/request-cost.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { bearerToken } from './client-identity.js';
+import { bodyText, isJsonPost } from './request-body.js';
 import { requestIdOf } from './request-id.js';
 
 export interface ResponseCacheOptions {
@@ -45,8 +46,7 @@ export function useResponseCache(
   });
   const bodies = new WeakMap<Request, string>();
   const eligible = (request: Request, url: URL) => {
-    if (request.method !== 'POST' || url.pathname !== '/graphql') return false;
-    if (!request.headers.get('content-type')?.startsWith('application/json')) return false;
+    if (url.pathname !== '/graphql' || !isJsonPost(request)) return false;
     const length = Number(request.headers.get('content-length'));
     if (!(length > 0 && length <= options.maxRequestBytes)) return false;
     return options.tokens.size === 0 || options.tokens.has(bearerToken(request) ?? '');
@@ -56,8 +56,10 @@ export function useResponseCache(
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (!eligible(request, url)) return;
       const started = performance.now();
-      // A clone, so that on a miss yoga still reads the body itself.
-      const key = await request.clone().text();
+      // Read once: on a miss, the GraphQL parser takes the same text (see request-body.ts).
+      const key = await bodyText(request, options.maxRequestBytes).catch(() => undefined);
+      // The GraphQL parser meets the same refusal (a body longer than declared) and answers it.
+      if (key === undefined) return;
       const entry = cache.get(key);
       if (!entry || options.clock().getTime() >= entry.expiresAt) {
         bodies.set(request, key);
