@@ -1,8 +1,11 @@
 /**
- * Cold path: every request misses every cache and goes upstream. The latency the gateway adds
- * is its own p50/p99 minus the stand-in's, each measured sequentially with the same client.
- * The response cache stays on, as in production, and misses: each request carries a variable
- * of its own (unused by the operation), so its body, the cache's key, is new.
+ * Cold path: every request misses every cache and goes upstream. The latency a server adds is
+ * its own p50/p99 minus that of the stand-in it calls, each measured sequentially with the same
+ * client. Two servers are measured this way in the same run: the gateway, and plain yoga
+ * forwarding each request to the stand-in (the stock stack, for scale).
+ *
+ * The gateway's response cache stays on, as in production, and misses: each request carries a
+ * variable of its own (unused by the operation), so its body, the cache's key, is new.
  */
 import { Pool } from 'undici';
 import { PRODUCTION_NODE_FLAGS, startChildServer } from './lib/child-server.js';
@@ -19,16 +22,28 @@ const NO_CACHE = {
 };
 
 export async function coldPath(upstreamLatencyMs: number, count: number) {
-  const gateway = await startChildServer(
-    'bench/servers/gateway.mjs',
-    {
-      ...NO_CACHE,
-      UPSTREAM_LATENCY_MS: String(upstreamLatencyMs),
-    },
+  const gateway = await addedLatency('bench/servers/gateway.mjs', upstreamLatencyMs, count, (body) => {
+    if (!body.includes('"upstreamCalls":1'))
+      throw new Error(`expected one upstream call per request: ${body.slice(0, 200)}`);
+  });
+  const plainYoga = await addedLatency('bench/servers/plain-yoga-upstream.mjs', upstreamLatencyMs, count);
+  return { upstreamLatencyMs, gateway, plainYoga };
+}
+
+/** Starts `script` (a server with its own stand-in) and times the stand-in, then the server. */
+async function addedLatency(
+  script: string,
+  upstreamLatencyMs: number,
+  count: number,
+  check: (body: string) => void = () => {},
+) {
+  const server = await startChildServer(
+    script,
+    { ...NO_CACHE, UPSTREAM_LATENCY_MS: String(upstreamLatencyMs) },
     PRODUCTION_NODE_FLAGS,
   );
-  const upstreamUrl = new URL(gateway.info.upstream as string);
-  const toGateway = new Pool(gateway.url, { connections: 1 });
+  const upstreamUrl = new URL(server.info.upstream as string);
+  const toServer = new Pool(server.url, { connections: 1 });
   const toUpstream = new Pool(upstreamUrl.origin, { connections: 1 });
   const query = new URLSearchParams({
     id: DASHBOARD_VARIABLES.id,
@@ -36,7 +51,7 @@ export async function coldPath(upstreamLatencyMs: number, count: number) {
     time_scope: DASHBOARD_VARIABLES.timeScope,
   });
   try {
-    const direct = await timeSequential(async () => {
+    const standIn = await timeSequential(async () => {
       const response = await toUpstream.request({
         method: 'GET',
         path: `/v1/tiktok/insights/product/detail?${query}`,
@@ -45,8 +60,8 @@ export async function coldPath(upstreamLatencyMs: number, count: number) {
       await response.body.text();
     }, count);
     let nonce = 0;
-    const throughGateway = await timeSequential(async () => {
-      const response = await toGateway.request({
+    const through = await timeSequential(async () => {
+      const response = await toServer.request({
         method: 'POST',
         path: '/graphql',
         headers: { 'content-type': 'application/json' },
@@ -57,18 +72,17 @@ export async function coldPath(upstreamLatencyMs: number, count: number) {
         }),
       });
       const body = await response.body.text();
-      if (!body.includes('"upstreamCalls":1'))
-        throw new Error(`expected one upstream call per request: ${body.slice(0, 200)}`);
+      if (!body.includes('"categoryInsight":{"id"')) throw new Error(`no data: ${body.slice(0, 200)}`);
+      check(body);
     }, count);
     return {
-      upstreamLatencyMs,
-      standIn: direct,
-      gateway: throughGateway,
-      addedMs: { p50: round2(throughGateway.p50 - direct.p50), p99: round2(throughGateway.p99 - direct.p99) },
+      standIn,
+      server: through,
+      addedMs: { p50: round2(through.p50 - standIn.p50), p99: round2(through.p99 - standIn.p99) },
     };
   } finally {
-    await toGateway.close();
+    await toServer.close();
     await toUpstream.close();
-    await gateway.stop();
+    await server.stop();
   }
 }
