@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { coldPath } from './cold-path.js';
 import { efficiency } from './efficiency.js';
+import { idleSlowdown } from './idle-slowdown.js';
 import { memory } from './memory.js';
 import { warmPath } from './warm-path.js';
 
@@ -52,6 +53,16 @@ console.log(
   cold.map((c) => `${c.gateway.addedMs.p50} ms at ${c.upstreamLatencyMs} ms`).join(', '),
 );
 
+const idle = await idleSlowdown();
+console.log('\nThis machine after idling: p50 ms of the same random reads, right after a sleep\n');
+console.log('| working set | no sleep | after 20 ms | after 200 ms |');
+console.log('| ---: | ---: | ---: | ---: |');
+for (const row of idle) {
+  console.log(
+    `| ${row.workingSetKb} KB | ${row.afterIdle0Ms} | ${row.afterIdle20Ms} | ${row.afterIdle200Ms} |`,
+  );
+}
+
 const efficient = await efficiency();
 console.log(
   `\nUpstream efficiency: ${efficient.operations} fan-out operations (aliases, case variants, lists, nested insight)\n`,
@@ -73,5 +84,5 @@ console.log(`| with a full insight cache (${mem.fullCacheEntries} entries) | ${m
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL('./results/bench.json', import.meta.url),
-  `${JSON.stringify({ machine, seconds: SECONDS, connections: CONNECTIONS, warm, cold, efficiency: efficient, memory: mem }, null, 2)}\n`,
+  `${JSON.stringify({ machine, seconds: SECONDS, connections: CONNECTIONS, warm, cold, idleSlowdown: idle, efficiency: efficient, memory: mem }, null, 2)}\n`,
 );
