@@ -26,19 +26,22 @@ export function isJsonPost(request: Request): boolean {
 export function bodyText(request: Request, maxBytes: number): Promise<string> {
   let text = texts.get(request);
   if (text === undefined) {
-    text = readBody(request, maxBytes).then((bytes) => bytes.toString('utf8'));
+    text = readText(request, maxBytes);
     texts.set(request, text);
   }
   return text;
 }
 
-async function readBody(request: Request, maxBytes: number): Promise<Buffer<ArrayBuffer>> {
-  if (request.headers.has('content-length')) {
-    const bytes = Buffer.from(await request.arrayBuffer());
-    // Over HTTP the declared length already bounded this read; an in-process caller's may lie.
-    if (bytes.length > maxBytes) throw bodyTooLarge();
-    return bytes;
-  }
+async function readText(request: Request, maxBytes: number): Promise<string> {
+  if (!request.headers.has('content-length')) return (await readCounted(request, maxBytes)).toString('utf8');
+  const text = await request.text();
+  // Over HTTP the declared length already bounded this read; an in-process caller's may lie.
+  if (Buffer.byteLength(text) > maxBytes) throw bodyTooLarge();
+  return text;
+}
+
+/** Reads a body of no declared length, refusing it as soon as it passes `maxBytes`. */
+async function readCounted(request: Request, maxBytes: number): Promise<Buffer<ArrayBuffer>> {
   const reader = request.body?.getReader();
   if (!reader) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
@@ -78,7 +81,7 @@ export function useRequestBody(maxBytes: number): Plugin {
             new fetchAPI.Request(request.url, {
               method: request.method,
               headers: request.headers,
-              body: await readBody(request, maxBytes),
+              body: await readCounted(request, maxBytes),
             }),
           ),
         );
