@@ -82,3 +82,30 @@ describe('upstream concurrency limit', () => {
     expect(harness.upstream.maxInFlight).toBe(3);
   });
 });
+
+describe('memory cache', () => {
+  // About 1.9 KB of UTF-8 per answer: room for one, not two. Whole-response replay is off, so
+  // every repeat reaches the insight cache.
+  const harness = useTestGateway({ env: { CACHE_MAX_BYTES: '3000', RESPONSE_CACHE_MAX_ENTRIES: '0' } });
+  const hashtagsOf = (id: string) =>
+    harness.executeText(`{ categoryInsight(id: "${id}", region: "AE") { hashtags } }`);
+
+  it('gives back non-Latin hashtags exactly as KeyAPI sent them', async () => {
+    const fetched = await hashtagsOf('601583');
+    const cached = await hashtagsOf('601583');
+
+    const { hashtags } = (fetched.body.data as { categoryInsight: { hashtags: string[] } }).categoryInsight;
+    expect(hashtags.some((tag) => /[\u0600-\u06ff]/.test(tag))).toBe(true);
+    expect(cached.body.data).toEqual(fetched.body.data);
+    expect(harness.upstream.calls).toHaveLength(1);
+  });
+
+  it('evicts the least recently used answer once CACHE_MAX_BYTES is reached', async () => {
+    await hashtagsOf('601583');
+    await hashtagsOf('601584');
+    await hashtagsOf('601584');
+    await hashtagsOf('601583');
+
+    expect(harness.upstream.calls.map((call) => call.id)).toEqual(['601583', '601584', '601583']);
+  });
+});
