@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
+import { createLogger } from '../src/logger.js';
 import { InsightCardDocument } from './gql/graphql.js';
 import { captureLogs } from './helpers/log-capture.js';
 import { startPrivateRedis, uniquePrefix } from './helpers/redis.js';
@@ -116,6 +117,44 @@ describe('request IDs and logs', () => {
       await harness.close();
       await upstream.close();
     }
+  });
+});
+
+describe('the logger', () => {
+  it('scrubs secrets from messages, fields and error stacks, escaped or not', () => {
+    const logs = captureLogs();
+    const quoted = 'key-with-"quote"-and-\\';
+    const logger = createLogger({ level: 'info', secrets: [TEST_API_KEY, quoted], destination: logs.stream });
+
+    logger.info(`calling with ${TEST_API_KEY}`);
+    logger.info({ nested: { deeper: [`Bearer ${TEST_API_KEY}`] }, echoed: quoted }, 'fields');
+    logger.error({ err: new Error(`upstream echoed ${TEST_API_KEY}`) }, 'failed');
+
+    expect(logs.lines).toHaveLength(3);
+    expect(logs.lines.join('\n')).not.toContain(TEST_API_KEY);
+    expect(logs.entries().map((entry) => JSON.stringify(entry))).not.toContainEqual(
+      expect.stringContaining('quote'),
+    );
+    expect(logs.entries()[0]?.msg).toBe('calling with [redacted]');
+    expect(logs.entries()[1]).toMatchObject({
+      nested: { deeper: ['Bearer [redacted]'] },
+      echoed: '[redacted]',
+    });
+  });
+
+  it('censors whatever a client sent as authorization, known token or not', () => {
+    const logs = captureLogs();
+    const logger = createLogger({ level: 'info', secrets: [], destination: logs.stream });
+
+    logger.info(
+      { headers: { authorization: 'Bearer some-unknown-token' }, authorization: 'Basic eDp5' },
+      'request',
+    );
+
+    expect(logs.entries()[0]).toMatchObject({
+      headers: { authorization: '[redacted]' },
+      authorization: '[redacted]',
+    });
   });
 });
 
