@@ -1,5 +1,6 @@
 // The gateway over HTTP in front of its embedded stand-in, configured for load. Plain
 // JavaScript over the compiled dist/, as production runs it: no TypeScript loader in memory.
+// Logging stays at its default level (info: a line per operation), as operators run it.
 import { createServer } from 'node:http';
 import { parseConfig } from '../../dist/config.js';
 import { startDemoUpstream } from '../../dist/demo-upstream/demo-upstream.js';
@@ -18,7 +19,6 @@ const overrides = Object.fromEntries(
 const parsed = parseConfig({
   KEYAPI_API_KEY: 'bench-key',
   KEYAPI_BASE_URL: upstream.url,
-  LOG_LEVEL: 'warn',
   KEYAPI_MAX_QPS: '100000',
   KEYAPI_MAX_CONCURRENCY: '64',
   CREDIT_BUDGET_PER_CLIENT_DAILY: '100000000',
