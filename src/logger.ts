@@ -16,12 +16,13 @@ const REDACTED = '[redacted]';
 
 let sharedStdout: ReturnType<typeof pinoDestination> | undefined;
 /**
- * One asynchronous writer for every logger of the process: a line costs no syscall of its own
- * under load (lines written while a write is in flight go out together), and pino flushes it on
- * exit. One, so two loggers' writes never interleave.
+ * One buffered writer for every logger of the process (one, so two loggers' writes never
+ * interleave). Lines go out in 4 KB writes, or within 250 ms, and pino flushes the rest on exit,
+ * so a request pays for no write of its own: handing each line to the thread pool as it came
+ * cost 2% of the cold path, and it sat before the response was sent.
  */
 function stdout() {
-  sharedStdout ??= pinoDestination({ dest: 1, sync: false });
+  sharedStdout ??= pinoDestination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 });
   return sharedStdout;
 }
 

@@ -29,7 +29,8 @@ export async function startChildServer(
   nodeFlags: readonly string[] = [],
 ): Promise<ChildServer> {
   const child: ChildProcess = spawn(process.execPath, [...nodeFlags, script], {
-    env: { ...process.env, ...env },
+    // As production runs: graphql-js skips its development-only checks (1% of the cold path).
+    env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const info = await new Promise<Record<string, unknown>>((resolve, reject) => {
