@@ -5,15 +5,39 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 export const round2 = (value: number) => Math.round(value * 100) / 100;
 
-/** Times `count` sequential calls of `task`, in milliseconds, after `warmup` untimed ones. */
-export async function timeSequential(task: (index: number) => Promise<unknown>, count: number, warmup = 10) {
-  for (let index = 0; index < warmup; index++) await task(index);
-  const samples: number[] = [];
-  for (let index = 0; index < count; index++) {
-    const started = performance.now();
-    await task(index);
-    samples.push(performance.now() - started);
-  }
+const summary = (samples: number[]) => {
   samples.sort((a, b) => a - b);
-  return { p50: round2(percentile(samples, 50)), p99: round2(percentile(samples, 99)), count };
+  return {
+    p50: round2(percentile(samples, 50)),
+    p99: round2(percentile(samples, 99)),
+    count: samples.length,
+  };
+};
+
+/**
+ * Times `count` calls of `a` and of `b`, sequentially and in turn (a, b, a, b, ...), in
+ * milliseconds, after `warmup` untimed pairs.
+ */
+export async function timeInterleaved(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  count: number,
+  warmup = 10,
+) {
+  for (let index = 0; index < warmup; index++) {
+    await a();
+    await b();
+  }
+  const samples: [number[], number[]] = [[], []];
+  for (let index = 0; index < count; index++) {
+    for (const [task, series] of [
+      [a, samples[0]],
+      [b, samples[1]],
+    ] as const) {
+      const started = performance.now();
+      await task();
+      series.push(performance.now() - started);
+    }
+  }
+  return [summary(samples[0]), summary(samples[1])] as const;
 }
