@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
 
 /** Runs `npm start` as a user would, with extra environment. */
 function npmStart(env: Record<string, string>): ChildProcess {
@@ -178,4 +179,24 @@ describe('start-up with a bad configuration', () => {
     expect(output.text()).toMatch(/PORT:/);
     expect(output.text()).toMatch(/KEYAPI_MAX_CONCURRENCY:/);
   }, 20_000);
+});
+
+describe('the stand-in', () => {
+  it('remembers its recent calls, not every call ever made', async () => {
+    const upstream = await startDemoUpstream({ callsKept: 3 });
+    try {
+      for (const id of ['601583', '601584', '601590', '601459', '601465', '601470', '601170']) {
+        const response = await fetch(`${upstream.url}/v1/tiktok/insights/product/detail?id=${id}`, {
+          headers: { authorization: 'Bearer any' },
+        });
+        expect(response.status).toBe(200);
+        await response.text();
+      }
+
+      // 6 reached twice the limit, so the oldest 3 went; the 7th came after.
+      expect(upstream.calls.map((call) => call.id)).toEqual(['601459', '601465', '601470', '601170']);
+    } finally {
+      await upstream.close();
+    }
+  });
 });

@@ -48,12 +48,14 @@ export interface DemoUpstreamOptions {
   /** When set, a request must carry exactly this bearer token. */
   apiKey?: string;
   clock?: () => Date;
+  /** Recent calls remembered in `calls`: at least this many, at most twice (default 10,000). */
+  callsKept?: number;
 }
 
 export interface DemoUpstream {
   /** Base URL to give the gateway as KEYAPI_BASE_URL. */
   readonly url: string;
-  /** Every request that reached the endpoint, in arrival order. */
+  /** The requests that reached the endpoint, in arrival order: the most recent `callsKept` at least. */
   readonly calls: readonly UpstreamCall[];
   /** The most requests that were ever being answered at once. */
   readonly maxInFlight: number;
@@ -95,6 +97,7 @@ export async function startDemoUpstream(options: DemoUpstreamOptions = {}): Prom
   const latencyMs = options.latencyMs ?? 0;
   const faults = new Map<string, { fault: Fault; remaining: number }>();
   const calls: UpstreamCall[] = [];
+  const callsKept = options.callsKept ?? 10_000;
   const sockets = new Set<Socket>();
   let inFlight = 0;
   let maxInFlight = 0;
@@ -125,6 +128,8 @@ export async function startDemoUpstream(options: DemoUpstreamOptions = {}): Prom
       authorization,
       requestId: header(request, 'x-request-id'),
     });
+    // Demo mode runs for days: keep the recent calls, not every call ever made.
+    if (calls.length >= 2 * callsKept) calls.splice(0, callsKept);
 
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
