@@ -1,8 +1,10 @@
 /**
  * Cold path: every request misses every cache and goes upstream. The latency a server adds is
- * its own p50/p99 minus that of the stand-in it calls, each measured sequentially with the same
- * client. Two servers are measured this way in the same run: the gateway, and plain yoga
- * forwarding each request to the stand-in (the stock stack, for scale).
+ * its own p50/p99 minus that of the stand-in it calls, both measured with the same client, one
+ * request of each in turn. Four servers are measured this way in the same run, each in front of
+ * its own in-process stand-in: the gateway; plain yoga forwarding each request to the stand-in
+ * (the stock stack); graphql-js's bare `execute` over node:http (the floor for any GraphQL
+ * server); and node:http forwarding without GraphQL (the floor for any server: one HTTP hop).
  *
  * The gateway's response cache stays on, as in production, and misses: each request carries a
  * variable of its own (unused by the operation), so its body, the cache's key, is new. Each
@@ -26,13 +28,23 @@ const NO_CACHE = {
   GATEWAY_ENV_CREDIT_BUDGET_PER_OPERATION: '1000000',
 };
 
+const BASELINES = {
+  'plain yoga forwarding': 'bench/servers/plain-yoga-upstream.mjs',
+  'graphql-js over node:http': 'bench/servers/graphql-js-upstream.mjs',
+  'node:http forwarding, no GraphQL': 'bench/servers/http-forwarding.mjs',
+};
+
 export async function coldPath(upstreamLatencyMs: number, count: number) {
-  const gateway = await addedLatency('bench/servers/gateway.mjs', upstreamLatencyMs, count, (body) => {
-    if (!body.includes('"upstreamCalls":1'))
-      throw new Error(`expected one upstream call per request: ${body.slice(0, 200)}`);
-  });
-  const plainYoga = await addedLatency('bench/servers/plain-yoga-upstream.mjs', upstreamLatencyMs, count);
-  return { upstreamLatencyMs, gateway, plainYoga };
+  const servers: Record<string, Awaited<ReturnType<typeof addedLatency>>> = {
+    gateway: await addedLatency('bench/servers/gateway.mjs', upstreamLatencyMs, count, (body) => {
+      if (!body.includes('"upstreamCalls":1'))
+        throw new Error(`expected one upstream call per request: ${body.slice(0, 200)}`);
+    }),
+  };
+  for (const [name, script] of Object.entries(BASELINES)) {
+    servers[name] = await addedLatency(script, upstreamLatencyMs, count);
+  }
+  return { upstreamLatencyMs, servers };
 }
 
 /** Starts `script` (a server with its own stand-in) and times the stand-in, then the server. */

@@ -1,0 +1,43 @@
+// What every cold-path baseline shares: the in-process stand-in, and insights fetched from it
+// with undici and decoded with the gateway's own envelope schema, one call per insight.
+import { Pool } from 'undici';
+import { startDemoUpstream } from '../../dist/demo-upstream/demo-upstream.js';
+import { toCategoryInsight } from '../../dist/domain/category-insight.js';
+import { toInsightKey } from '../../dist/domain/insight-key.js';
+import { envelopeSchema, successDataSchema } from '../../dist/upstream/envelope.js';
+
+export const upstream = await startDemoUpstream({
+  apiKey: 'bench-key',
+  latencyMs: Number(process.env.UPSTREAM_LATENCY_MS ?? 0),
+  jitter: 0,
+});
+const pool = new Pool(upstream.url, { connections: 64 });
+
+export async function fetchInsight(key) {
+  const query = new URLSearchParams({ time_scope: key.timeScope, region: key.region, id: key.categoryId });
+  const response = await pool.request({
+    method: 'GET',
+    path: `/v1/tiktok/insights/product/detail?${query}`,
+    headers: { authorization: 'Bearer bench-key', accept: 'application/json' },
+  });
+  const envelope = envelopeSchema.parse(await response.body.json());
+  const info = successDataSchema.parse(envelope.data).info;
+  return toCategoryInsight(key, info, new Date());
+}
+
+/** The loader the schema's resolvers expect, without batching or caching. */
+export const insights = {
+  load: (args) =>
+    fetchInsight(
+      toInsightKey(
+        { id: args.id, region: args.region ?? 'all_regions', timeScope: args.timeScope ?? '1' },
+        new Date(),
+      ),
+    ),
+  loadKey: fetchInsight,
+};
+
+/** Prints the ready line `startChildServer` waits for. */
+export function announce(server) {
+  console.log(JSON.stringify({ port: server.address().port, upstream: upstream.url }));
+}
