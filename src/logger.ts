@@ -1,4 +1,4 @@
-import { destination as pinoDestination, type Logger as PinoLogger, pino } from 'pino';
+import { type Logger as PinoLogger, pino, destination as pinoDestination } from 'pino';
 import type { GatewayConfig } from './config.js';
 
 /** The gateway's log sink: pino, one JSON object a line. */
