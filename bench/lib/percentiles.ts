@@ -28,16 +28,16 @@ export async function timeInterleaved(
     await a();
     await b();
   }
-  const samples: [number[], number[]] = [[], []];
+  const timesOfA: number[] = [];
+  const timesOfB: number[] = [];
+  const time = async (task: () => Promise<unknown>, times: number[]) => {
+    const started = performance.now();
+    await task();
+    times.push(performance.now() - started);
+  };
   for (let index = 0; index < count; index++) {
-    for (const [task, series] of [
-      [a, samples[0]],
-      [b, samples[1]],
-    ] as const) {
-      const started = performance.now();
-      await task();
-      series.push(performance.now() - started);
-    }
+    await time(a, timesOfA);
+    await time(b, timesOfB);
   }
-  return [summary(samples[0]), summary(samples[1])] as const;
+  return [summary(timesOfA), summary(timesOfB)] as const;
 }

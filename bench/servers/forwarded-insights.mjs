@@ -37,6 +37,23 @@ export const insights = {
   loadKey: fetchInsight,
 };
 
+/** The request body, parsed as JSON. */
+export async function readJson(request) {
+  let body = '';
+  for await (const chunk of request) body += chunk;
+  return JSON.parse(body);
+}
+
+/** Answers 200 with `value` as JSON. */
+export function sendJson(response, value) {
+  const text = JSON.stringify(value);
+  response.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
 /** Prints the ready line `startChildServer` waits for. */
 export function announce(server) {
   console.log(JSON.stringify({ port: server.address().port, upstream: upstream.url }));

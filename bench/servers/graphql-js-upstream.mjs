@@ -4,13 +4,11 @@
 import { createServer } from 'node:http';
 import { execute, parse, validate } from 'graphql';
 import { schema } from '../../dist/schema/index.js';
-import { announce, insights } from './forwarded-insights.mjs';
+import { announce, insights, readJson, sendJson } from './forwarded-insights.mjs';
 
 const documents = new Map();
 const server = createServer(async (request, response) => {
-  let body = '';
-  for await (const chunk of request) body += chunk;
-  const params = JSON.parse(body);
+  const params = await readJson(request);
   let document = documents.get(params.query);
   if (!document) {
     document = parse(params.query);
@@ -25,11 +23,6 @@ const server = createServer(async (request, response) => {
     operationName: params.operationName,
     contextValue: { insights },
   });
-  const text = JSON.stringify(result);
-  response.writeHead(200, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  response.end(text);
+  sendJson(response, result);
 });
 server.listen(0, '127.0.0.1', () => announce(server));
