@@ -108,3 +108,50 @@ describe('response cache switched off', () => {
     expect(metrics).toMatch(/gateway_cache_lookups_total\{result="hit"\} 2/);
   });
 });
+
+describe('response cache and the Accept header', () => {
+  const harness = useTestGateway();
+  const post = (headers: Record<string, string> = {}) =>
+    harness.gateway.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query: CARD }),
+    });
+
+  it('replays in the type yoga would answer in, and leaves other types to yoga', async () => {
+    await post();
+    const replies = {
+      none: await post(),
+      any: await post({ accept: '*/*' }),
+      json: await post({ accept: 'application/json' }),
+      graphqlResponse: await post({ accept: 'application/graphql-response+json' }),
+      // Yoga reads the list from the end: application/json is its last match here.
+      both: await post({ accept: 'application/json, application/graphql-response+json' }),
+      eventStream: await post({ accept: 'text/event-stream' }),
+      anyApplication: await post({ accept: 'application/*' }),
+      xml: await post({ accept: 'application/xml' }),
+      // Yoga answers only in UTF-8.
+      latin1: await post({ accept: 'application/json; charset=latin1' }),
+    };
+    const described = Object.fromEntries(
+      Object.entries(replies).map(([name, reply]) => [
+        name,
+        `${reply.status} ${reply.headers.get('content-type')}`,
+      ]),
+    );
+
+    expect(described).toEqual({
+      none: '200 application/json; charset=utf-8',
+      any: '200 application/json; charset=utf-8',
+      json: '200 application/json; charset=utf-8',
+      graphqlResponse: '200 application/graphql-response+json; charset=utf-8',
+      both: '200 application/json; charset=utf-8',
+      eventStream: '200 text/event-stream',
+      anyApplication: '200 application/json; charset=utf-8',
+      xml: '406 null',
+      latin1: '406 null',
+    });
+    // Every JSON answer after the first was a replay; the event stream was executed, from the insight cache.
+    expect(harness.upstream.calls).toHaveLength(2);
+  });
+});

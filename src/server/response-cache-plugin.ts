@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics.js';
 import { bearerToken } from './client-identity.js';
 import { bodyText, isJsonPost } from './request-body.js';
 import { requestIdOf } from './request-id.js';
+import { regularMediaType } from './response-media-type.js';
 
 export interface ResponseCacheOptions {
   maxEntries: number;
@@ -55,6 +56,9 @@ export function useResponseCache(
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (!eligible(request, url)) return;
+      // A client that accepts no JSON type gets what yoga answers it: an event stream, or 406.
+      const mediaType = regularMediaType(request);
+      if (mediaType === undefined) return;
       const started = performance.now();
       // Read once: on a miss, the GraphQL parser takes the same text (see request-body.ts).
       const key = await bodyText(request, options.maxRequestBytes).catch(() => undefined);
@@ -65,13 +69,8 @@ export function useResponseCache(
         bodies.set(request, key);
         return;
       }
-      const graphqlResponse = request.headers.get('accept')?.includes('application/graphql-response+json');
       endResponse(
-        new fetchAPI.Response(entry.body, {
-          headers: {
-            'content-type': `${graphqlResponse ? 'application/graphql-response+json' : 'application/json'}; charset=utf-8`,
-          },
-        }),
+        new fetchAPI.Response(entry.body, { headers: { 'content-type': `${mediaType}; charset=utf-8` } }),
       );
       const seconds = (performance.now() - started) / 1000;
       options.metrics.responseCache.inc({ result: 'hit' });
