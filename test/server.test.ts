@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { GRAPHIQL_DEFAULT_QUERY } from '../src/server/graphiql-default-query.js';
 import { startTestGateway, useTestGateway } from './helpers/test-gateway.js';
@@ -31,6 +32,50 @@ describe('HTTP endpoints', () => {
     expect(html).toContain('YogaGraphiQL.renderYogaGraphiQL');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+stylesheet[^>]+href=/);
     expect(html).not.toContain('unpkg.com');
+  });
+
+  it('sends the 9 MB GraphiQL page compressed to a browser that accepts it, and only the page', async () => {
+    const page = (acceptEncoding?: string) =>
+      harness.gateway.fetch('http://gateway.test/graphql', {
+        headers: { accept: 'text/html', ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) },
+      });
+    const plain = await page();
+    const html = Buffer.from(await plain.arrayBuffer());
+    const decoded: Record<string, (body: Buffer) => Buffer> = { br: brotliDecompressSync, gzip: gunzipSync };
+
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.headers.get('vary')).toContain('Accept-Encoding');
+    for (const [acceptEncoding, expected] of [
+      ['gzip, deflate, br, zstd', 'br'],
+      ['gzip', 'gzip'],
+      ['br;q=0, gzip', 'gzip'],
+      ['*', 'br'],
+      ['identity', null],
+      ['gzip;q=0', null],
+    ] as const) {
+      const response = await page(acceptEncoding);
+      const body = Buffer.from(await response.arrayBuffer());
+
+      expect({ acceptEncoding, encoding: response.headers.get('content-encoding') }).toEqual({
+        acceptEncoding,
+        encoding: expected,
+      });
+      expect(response.headers.get('vary')).toContain('Accept-Encoding');
+      expect(response.headers.get('x-request-id')).toBeTruthy();
+      if (expected === null) expect(body.equals(html)).toBe(true);
+      else {
+        expect(body.length).toBeLessThan(html.length / 3);
+        expect(decoded[expected]?.(body).equals(html)).toBe(true);
+      }
+    }
+    // GraphQL answers stay uncompressed: small, and many per second.
+    const query = await harness.gateway.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip, br' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(query.headers.get('content-encoding')).toBeNull();
+    expect((await query.json()).data).toEqual({ __typename: 'Query' });
   });
 
   it('answers /health with 200', async () => {

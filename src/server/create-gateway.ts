@@ -29,7 +29,7 @@ import { useCostExtension } from './cost-extension-plugin.js';
 import { useCreditPrecheck } from './credit-precheck-plugin.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql-default-query.js';
 import { useHealth } from './health-plugin.js';
-import { createOfflineGraphiQLRenderer } from './offline-graphiql.js';
+import { createOfflineGraphiQL } from './offline-graphiql.js';
 import { useOperationTelemetry } from './operation-telemetry-plugin.js';
 import { useRequestBody } from './request-body.js';
 import { requestIdOf, useRequestId } from './request-id.js';
@@ -116,6 +116,8 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     },
   });
 
+  const graphiql = createOfflineGraphiQL();
+
   return createYoga<ServerContext, RequestContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -136,7 +138,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       defaultQuery: GRAPHIQL_DEFAULT_QUERY,
       headers: JSON.stringify({ 'x-graphql-yoga-csrf': '1' }),
     },
-    renderGraphiQL: createOfflineGraphiQLRenderer(),
+    renderGraphiQL: graphiql.render,
     maskedErrors: { maskError: maskGatewayError },
     // One loader and one cost account per request: batching never leaks data between clients.
     context: ({ request, ...server }) => {
@@ -145,6 +147,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     },
     plugins: [
       useRequestId(),
+      config.server.graphiql && graphiql.compression,
       useHealth({
         upstreamState: () => breaker.state(),
         pingRedis: redis && (() => redis.ping()),
