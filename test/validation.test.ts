@@ -106,9 +106,9 @@ describe('argument validation before any credit is spent', () => {
 
     expect(negative.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'first' });
     expect(unknown.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'after' });
-    expect(negative.errors?.[0]?.path).toEqual(['categoryInsight', 'posts']);
-    // `posts` is non-null in the contract, so its error nulls the insight that holds it.
-    expect(negative.data?.categoryInsight).toBeNull();
+    // Refused before execution: nothing was paid for the insight that holds `posts`.
+    expect(negative.data ?? null).toBeNull();
+    expect(harness.upstream.calls).toHaveLength(0);
   });
 });
 

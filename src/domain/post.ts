@@ -44,26 +44,31 @@ export function postCursor(id: string): string {
   return Buffer.from(`post:${id}`).toString('base64url');
 }
 
-/** Forward Relay pagination over the (at most 50) post IDs of one insight. */
-export function paginatePosts(
-  ids: readonly string[],
-  args: { first?: number | null; after?: string | null },
-): PostPage {
+export interface PostPageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+/** Refuses what no post list accepts, so the check can run before the insight is paid for. */
+export function checkPostPageArgs(args: PostPageArgs): void {
   if (args.first != null && args.first < 0) {
     throw new InvalidArgumentError('first', `first must be zero or more; got ${args.first}`);
   }
-  let start = 0;
-  if (args.after != null) {
-    const decoded = Buffer.from(args.after, 'base64url').toString('utf8');
-    const index = decoded.startsWith('post:') ? ids.indexOf(decoded.slice('post:'.length)) : -1;
-    if (index === -1) {
-      throw new InvalidArgumentError(
-        'after',
-        `after is not a cursor of this post list: ${JSON.stringify(args.after)}`,
-      );
-    }
-    start = index + 1;
+  if (args.after != null) postIdOfCursor(args.after);
+}
+
+function postIdOfCursor(cursor: string): string {
+  const id = /^post:(\d{1,20})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))?.[1];
+  if (id === undefined) {
+    throw new InvalidArgumentError('after', `after is not a post cursor: ${JSON.stringify(cursor)}`);
   }
+  return id;
+}
+
+/** Forward Relay pagination over the (at most 50) post IDs of one insight. */
+export function paginatePosts(ids: readonly string[], args: PostPageArgs): PostPage {
+  checkPostPageArgs(args);
+  const start = args.after == null ? 0 : indexAfter(ids, args.after);
   const end = args.first == null ? ids.length : Math.min(ids.length, start + args.first);
   const edges = ids.slice(start, end).map((id) => ({ cursor: postCursor(id), node: toPost(id) }));
   return {
@@ -76,4 +81,16 @@ export function paginatePosts(
     },
     totalCount: ids.length,
   };
+}
+
+// Whether the cursor's post is in this list is only known once the insight has answered.
+function indexAfter(ids: readonly string[], cursor: string): number {
+  const index = ids.indexOf(postIdOfCursor(cursor));
+  if (index === -1) {
+    throw new InvalidArgumentError(
+      'after',
+      `after is not a cursor of this post list: ${JSON.stringify(cursor)}`,
+    );
+  }
+  return index + 1;
 }

@@ -1,9 +1,10 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { InsightKey } from '../domain/insight-key.js';
 import type { CreditLedger } from '../loaders/credit-ledger.js';
 import type { InsightFetcher } from '../loaders/insight-fetcher.js';
 import { CREDITS_PER_CALL, type RequestCost } from '../loaders/request-cost.js';
-import { staticInsightKeys } from './static-insight-keys.js';
+import { analyzeOperation } from './operation-analysis.js';
 
 export interface CreditPrecheckOptions {
   fetcher: InsightFetcher;
@@ -13,53 +14,58 @@ export interface CreditPrecheckOptions {
 }
 
 /**
- * Refuses, before any call, an operation whose least possible cost (its root keys that are
- * neither cached nor already being fetched) is more than it may spend.
+ * Refuses, before any call, an operation with an argument its field refuses, one too large to
+ * analyse, or one whose least possible cost (its root keys that are neither cached nor already
+ * being fetched) is more than it may spend.
  */
 export function useCreditPrecheck(options: CreditPrecheckOptions): Plugin<{ cost: RequestCost }> {
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const keys = staticInsightKeys(
+      const { cost } = args.contextValue;
+      const analysis = analyzeOperation(
         args.schema,
         args.document,
         args.operationName,
         args.variableValues,
         options.clock(),
       );
-      if (keys.length === 0) return;
-      const { cost } = args.contextValue;
-      const remaining = await options.ledger.remaining(cost.clientId);
-      const allowedAtMost = Math.min(options.perOperationCredits, remaining.client, remaining.global);
-      // The common case: even with nothing cached the operation fits, so no cache lookups.
-      if (keys.length * CREDITS_PER_CALL <= allowedAtMost) return;
-      let calls = 0;
-      for (const key of keys) if (await options.fetcher.needsUpstream(key)) calls += 1;
-      if (calls === 0) return;
-      const [budget, allowed] = (
-        [
-          ['operation', options.perOperationCredits],
-          ['client', remaining.client],
-          ['global', remaining.global],
-        ] as const
-      ).reduce((tightest, entry) => (entry[1] < tightest[1] ? entry : tightest));
-      const needed = calls * CREDITS_PER_CALL;
-      if (needed <= allowed) return;
-      setResultAndStopExecution({
-        errors: [
-          new GraphQLError(
-            `This operation needs at least ${needed} credits (${calls} upstream calls), more than its ${budget} budget of ${Math.max(0, allowed)} credits allows; nothing was spent`,
-            {
-              extensions: {
-                code: 'CREDIT_BUDGET_EXCEEDED',
-                budget,
-                neededCredits: needed,
-                allowedCredits: Math.max(0, allowed),
-              },
-            },
-          ),
-        ],
-        extensions: { cost: cost.summary() },
-      });
+      const refusal =
+        'refusal' in analysis ? analysis.refusal : await budgetRefusal(analysis.keys, cost, options);
+      if (refusal) setResultAndStopExecution({ errors: [refusal], extensions: { cost: cost.summary() } });
     },
   };
+}
+
+async function budgetRefusal(
+  keys: InsightKey[],
+  cost: RequestCost,
+  options: CreditPrecheckOptions,
+): Promise<GraphQLError | undefined> {
+  if (keys.length === 0) return undefined;
+  const remaining = await options.ledger.remaining(cost.clientId);
+  const allowedAtMost = Math.min(options.perOperationCredits, remaining.client, remaining.global);
+  // The common case: even with nothing cached the operation fits, so no cache lookups.
+  if (keys.length * CREDITS_PER_CALL <= allowedAtMost) return undefined;
+  let calls = 0;
+  for (const key of keys) if (await options.fetcher.needsUpstream(key)) calls += 1;
+  const [budget, allowed] = (
+    [
+      ['operation', options.perOperationCredits],
+      ['client', remaining.client],
+      ['global', remaining.global],
+    ] as const
+  ).reduce((tightest, entry) => (entry[1] < tightest[1] ? entry : tightest));
+  const needed = calls * CREDITS_PER_CALL;
+  if (calls === 0 || needed <= allowed) return undefined;
+  return new GraphQLError(
+    `This operation needs at least ${needed} credits (${calls} upstream calls), more than its ${budget} budget of ${Math.max(0, allowed)} credits allows; nothing was spent`,
+    {
+      extensions: {
+        code: 'CREDIT_BUDGET_EXCEEDED',
+        budget,
+        neededCredits: needed,
+        allowedCredits: Math.max(0, allowed),
+      },
+    },
+  );
 }

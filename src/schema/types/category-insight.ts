@@ -1,4 +1,5 @@
-import { paginatePosts } from '../../domain/post.js';
+import { InvalidArgumentError } from '../../domain/invalid-argument-error.js';
+import { checkPostPageArgs, paginatePosts } from '../../domain/post.js';
 import { builder } from '../builder.js';
 import { scopeArgs } from './scope-args.js';
 
@@ -69,6 +70,7 @@ const CategoryInsightRef = builder.objectType('CategoryInsight', {
           description: 'Return posts after this cursor (an `endCursor` or edge `cursor`).',
         }),
       },
+      extensions: { validateArgs: checkPostPageArgs },
       resolve: (insight, args) => paginatePosts(insight.postIds, args),
     }),
     fetchedAt: t.field({
@@ -106,6 +108,7 @@ builder.queryFields((t) => ({
       }),
       ...scopeArgs(),
     },
+    extensions: { insightArgs: (args) => [args] },
     resolve: (_root, args, { insights }) => insights.load(args),
   }),
   categoryInsights: t.field({
@@ -117,7 +120,23 @@ builder.queryFields((t) => ({
       ids: t.arg.idList({ required: true, description: 'Third-level category IDs, digits only.' }),
       ...scopeArgs(),
     },
+    extensions: {
+      validateArgs: ({ ids }) => checkIdCount(ids),
+      insightArgs: ({ ids, region, timeScope }) => ids.map((id) => ({ id, region, timeScope })),
+    },
     resolve: (_root, { ids, region, timeScope }, { insights }) =>
       ids.map((id) => insights.load({ id, region, timeScope })),
   }),
 }));
+
+// Far more than a page shows at once, and it bounds what the pre-check does for one list.
+const MAX_IDS_PER_LIST = 500;
+
+function checkIdCount(ids: readonly string[]): void {
+  if (ids.length > MAX_IDS_PER_LIST) {
+    throw new InvalidArgumentError(
+      'ids',
+      `ids may list at most ${MAX_IDS_PER_LIST} categories; got ${ids.length}`,
+    );
+  }
+}
