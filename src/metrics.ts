@@ -1,14 +1,71 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { OperationDefinitionNode } from 'graphql';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface MetricsOptions {
+  /** The only operation names that may label metrics (a trusted-documents manifest's, say). */
+  knownOperationNames?: Iterable<string>;
+  /** Without known names, the first this many distinct names seen label metrics; later ones are `other`. */
+  maxOperationNames?: number;
+  /** Names that carry a secret are labelled `other`, so `/metrics` never shows one. */
+  isSecret?: (text: string) => boolean;
+}
+
+/** The label of requests that reached no parsed document: refused before parsing, or unparseable. */
+export const UNPARSED_OPERATION = 'unparsed';
+const MAX_OPERATION_NAME_LENGTH = 100;
+
+/**
+ * The `operation` label of a parsed document's operation, from a bounded set: an admitted name,
+ * `anonymous` for an unnamed operation, and `other` for the rest (no operation selected, a name
+ * past the cap, too long, or carrying a secret), so clients cannot grow `/metrics` at will.
+ */
+function createOperationLabels({
+  knownOperationNames,
+  maxOperationNames = 100,
+  isSecret = () => false,
+}: MetricsOptions) {
+  const admissible = (name: string) => name.length <= MAX_OPERATION_NAME_LENGTH && !isSecret(name);
+  const names = new Set([...(knownOperationNames ?? [])].filter(admissible));
+  const open = knownOperationNames === undefined;
+  return (operation: OperationDefinitionNode | null | undefined): string => {
+    if (!operation) return 'other';
+    const name = operation.name?.value;
+    if (name === undefined) return 'anonymous';
+    if (names.has(name)) return name;
+    if (!open || names.size >= maxOperationNames || !admissible(name)) return 'other';
+    names.add(name);
+    return name;
+  };
+}
+
+let processMetrics: Registry | undefined;
+/**
+ * Memory, CPU, event-loop lag and GC, collected once per process and shared by every gateway's
+ * registry: each collection starts a GC observer and a lag timer that prom-client never stops.
+ */
+function registerProcessMetrics(registry: Registry) {
+  if (!processMetrics) {
+    processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics });
+  }
+  for (const { name } of processMetrics.getMetricsAsArray()) {
+    const metric = processMetrics.getSingleMetric(name);
+    if (metric) registry.registerMetric(metric);
+  }
+}
 
 /**
  * Everything `/metrics` reports. One registry per gateway, so several gateways in one process
- * (tests, benchmarks) count separately.
+ * (tests, benchmarks) count separately; the process's own metrics read the same in each.
  */
-export function createMetrics() {
+export function createMetrics(options: MetricsOptions = {}) {
   const registry = new Registry();
+  registerProcessMetrics(registry);
   const seconds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
   return {
     registry,
+    /** The bounded `operation` label of a parsed document's operation (see createOperationLabels). */
+    operationLabel: createOperationLabels(options),
     operations: new Histogram({
       name: 'gateway_operation_duration_seconds',
       help: 'GraphQL operations by name and outcome (ok, partial, error), with their duration.',
@@ -58,6 +115,16 @@ export function createMetrics() {
     breakerState: new Gauge({
       name: 'gateway_upstream_breaker_state',
       help: 'Upstream circuit: 0 closed, 1 half-open, 2 open, 3 paused after a 402.',
+      registers: [registry],
+    }),
+    redisUp: new Gauge({
+      name: 'gateway_redis_up',
+      help: 'Whether the shared Redis answers (1), or the instance runs on its in-memory path (0); 1 without Redis.',
+      registers: [registry],
+    }),
+    cooldownSeconds: new Gauge({
+      name: 'gateway_upstream_cooldown_seconds',
+      help: 'Seconds left of the pause after a KeyAPI 429 (0: calls flow).',
       registers: [registry],
     }),
     budgetLeft: new Gauge({

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useAutomaticPersistedQueries } from '../src/server/use-automatic-persisted-queries.js';
 import { InsightCardDocument } from './gql/graphql.js';
 import { type Listening, listen } from './helpers/listen.js';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway.js';
@@ -123,5 +125,114 @@ describe('automatic persisted queries', () => {
     expect(response.status).toBe(400);
     expect(body.errors.map((error) => error.extensions.code)).toEqual(['PERSISTED_QUERY_MISMATCH']);
     expect(harness.upstream.calls).toHaveLength(0);
+  });
+});
+
+/** POSTs an APQ request: the hash, and the document too when `query` is given. */
+async function sendPersisted(
+  fetchFn: (url: string, init: RequestInit) => Promise<Response> | Response,
+  hash: string,
+  query?: string,
+) {
+  const response = await fetchFn('http://gateway.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    body: JSON.stringify({ query, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }),
+  });
+  const body = (await response.json()) as {
+    data?: unknown;
+    errors?: Array<{ extensions?: { code?: string } }>;
+  };
+  return {
+    status: response.status,
+    codes: body.errors?.map((error) => error.extensions?.code),
+    data: body.data,
+  };
+}
+
+describe('automatic persisted queries, against registrations of junk', () => {
+  let harness: TestGateway;
+  beforeAll(async () => {
+    harness = await startTestGateway();
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  const send = (hash: string, query?: string) =>
+    sendPersisted((url, init) => harness.gateway.fetch(url, init), hash, query);
+
+  it('remembers no text that does not parse as GraphQL, and keeps the documents it has', async () => {
+    const valid = 'query Kept { categoryInsight(id: "601583") { id } }';
+    expect((await send(sha256(valid), valid)).status).toBe(200);
+    const junk = Array.from({ length: 1_000 }, (_, index) => `not GraphQL ${index} ${'x'.repeat(1_000)} {`);
+
+    const registrations = [];
+    for (const text of junk) registrations.push(await send(sha256(text), text));
+    const replays = [];
+    for (const text of junk) replays.push(await send(sha256(text)));
+
+    expect(new Set(registrations.map(({ status, codes }) => `${status} ${codes}`))).toEqual(
+      new Set(['400 GRAPHQL_PARSE_FAILED']),
+    );
+    expect(
+      replays.filter(({ status, codes }) => status === 404 && codes?.[0] === 'PERSISTED_QUERY_NOT_FOUND'),
+    ).toHaveLength(1_000);
+    expect(await send(sha256(valid))).toMatchObject({
+      status: 200,
+      data: { categoryInsight: { id: expect.any(String) } },
+    });
+  });
+});
+
+describe('the automatic persisted query store', () => {
+  const schema = createSchema({ typeDefs: 'type Query { a: Int }', resolvers: { Query: { a: () => 1 } } });
+  /** A named document padded to `bytes` with a comment, so sizes are exact. */
+  const documentOf = (name: string, bytes: number) => {
+    const operation = `query ${name} { a }`;
+    return `#${'x'.repeat(bytes - operation.length - 2)}\n${operation}`;
+  };
+  const yogaWith = (options: Parameters<typeof useAutomaticPersistedQueries>[0]) => {
+    const yoga = createYoga({ schema, plugins: [useAutomaticPersistedQueries(options)] });
+    return (hash: string, query?: string) => sendPersisted((url, init) => yoga.fetch(url, init), hash, query);
+  };
+
+  it('forgets the least recently used document once the bytes are spent', async () => {
+    const [a, b, c, d] = ['A', 'B', 'C', 'D'].map((name) => documentOf(name, 200)) as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    // Room for three documents of 200 bytes with their 64-character hashes.
+    const send = yogaWith({ maxBytes: 3 * 264 });
+    for (const document of [a, b, c]) expect((await send(sha256(document), document)).status).toBe(200);
+    expect((await send(sha256(a))).status).toBe(200);
+
+    expect((await send(sha256(d), d)).status).toBe(200);
+
+    const replayed = async (document: string) => (await send(sha256(document))).status;
+    expect({
+      a: await replayed(a),
+      b: await replayed(b),
+      c: await replayed(c),
+      d: await replayed(d),
+    }).toEqual({
+      a: 200,
+      b: 404,
+      c: 200,
+      d: 200,
+    });
+  });
+
+  it('runs a document over the per-document cap but never remembers it', async () => {
+    const send = yogaWith({ maxDocumentBytes: 100 });
+    const small = documentOf('Small', 100);
+    const large = documentOf('Large', 101);
+
+    expect(await send(sha256(large), large)).toMatchObject({ status: 200, data: { a: 1 } });
+    expect((await send(sha256(small), small)).status).toBe(200);
+
+    expect((await send(sha256(large))).codes).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    expect(await send(sha256(small))).toMatchObject({ status: 200, data: { a: 1 } });
   });
 });

@@ -1,13 +1,23 @@
-import { type ExecutionResult, getOperationAST } from 'graphql';
+import { type DocumentNode, type ExecutionResult, getOperationAST, Kind } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
+import { type Metrics, UNPARSED_OPERATION } from '../metrics.js';
 import { requestIdOf } from './request-id.js';
 
 interface Started {
   at: number;
-  operation: string;
+  /** The metric label, from a bounded set (see `metrics.operationLabel`). */
+  label: string;
+  /** The name the log line shows: the client's `operationName` until a document parses. */
+  name: string | undefined;
 }
+
+/** Log lines keep names whole up to here; a client may send any length. */
+const MAX_LOGGED_NAME_LENGTH = 100;
+// Yoga checks the params' shape after this plugin reads them: a name may be any JSON value yet.
+const capped = (name: unknown) => (typeof name === 'string' ? name.slice(0, MAX_LOGGED_NAME_LENGTH) : undefined);
+const isDocument = (result: unknown): result is DocumentNode =>
+  (result as DocumentNode | null)?.kind === Kind.DOCUMENT;
 
 function outcomeOf(result: ExecutionResult): 'ok' | 'partial' | 'error' {
   if (!result.errors?.length) return 'ok';
@@ -17,30 +27,40 @@ function outcomeOf(result: ExecutionResult): 'ok' | 'partial' | 'error' {
 
 /**
  * One log line and one histogram sample per GraphQL operation, refused ones included: name,
- * outcome, duration, and what it cost.
+ * outcome, duration, and what it cost. The histogram's label names only operations of parsed
+ * documents, bounded by `metrics.operationLabel`. Requests that reach no parsed document are
+ * `unparsed`, not `other`, so junk and refusals stay apart from real operations past the cap.
  */
 export function useOperationTelemetry(logger: Logger, metrics: Metrics): Plugin {
   const started = new WeakMap<Request, Started>();
   return {
     onParams({ request, params }) {
-      started.set(request, { at: performance.now(), operation: params.operationName ?? 'anonymous' });
+      started.set(request, {
+        at: performance.now(),
+        label: UNPARSED_OPERATION,
+        name: capped(params.operationName),
+      });
     },
-    onExecute({ args }) {
-      // Clients often omit `operationName`; the parsed document still names the operation.
-      const start = started.get((args.contextValue as { request: Request }).request);
-      const name = getOperationAST(args.document, args.operationName)?.name?.value;
-      if (start && name) start.operation = name;
+    onParse({ context }) {
+      return ({ result }) => {
+        const start = started.get(context.request);
+        if (!start || !isDocument(result)) return;
+        // Clients often omit `operationName`, and may send any; the parsed document names the operation.
+        const operation = getOperationAST(result, context.params.operationName);
+        start.label = metrics.operationLabel(operation);
+        start.name = capped(operation?.name?.value) ?? start.name;
+      };
     },
     onResultProcess({ request, result }) {
       const start = started.get(request);
       if (!start || Array.isArray(result) || !('errors' in result || 'data' in result)) return;
       const outcome = outcomeOf(result as ExecutionResult);
       const seconds = (performance.now() - start.at) / 1000;
-      metrics.operations.observe({ operation: start.operation, outcome }, seconds);
+      metrics.operations.observe({ operation: start.label, outcome }, seconds);
       logger.info(
         {
           requestId: requestIdOf(request),
-          operation: start.operation,
+          operation: start.name ?? start.label,
           outcome,
           durationMs: Math.round(seconds * 10_000) / 10,
           cost: (result as ExecutionResult).extensions?.cost,

@@ -99,7 +99,8 @@ export function useResponseCache(
           const free = { upstreamCalls: 0, cacheHits: cost.servedFresh, coalesced: 0, credits: 0 };
           cache.set(key, {
             body: JSON.stringify({ data: result.data, extensions: { cost: free } }),
-            operation: getOperationAST(args.document, args.operationName)?.name?.value ?? 'anonymous',
+            // Replays count under the same bounded label as the request that stored them.
+            operation: options.metrics.operationLabel(getOperationAST(args.document, args.operationName)),
             expiresAt,
           });
           options.metrics.responseCache.inc({ result: 'store' });

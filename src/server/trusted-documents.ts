@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { Kind, parse } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { z } from 'zod';
 
@@ -28,6 +29,15 @@ export function readTrustedDocuments(path: string): TrustedDocuments {
   if (notHash !== undefined) throw new Error(`${path}: key ${JSON.stringify(notHash)} is not a SHA-256 hash`);
   if (Object.keys(manifest.data).length === 0) throw new Error(`${path} lists no documents`);
   return new Map(Object.entries(manifest.data));
+}
+
+/** The operation names of a manifest: in trusted mode, the only names metrics may be labelled with. */
+export function operationNamesOf(documents: TrustedDocuments): string[] {
+  return [...documents.values()].flatMap((document) =>
+    parse(document).definitions.flatMap((definition) =>
+      definition.kind === Kind.OPERATION_DEFINITION && definition.name ? [definition.name.value] : [],
+    ),
+  );
 }
 
 export function useTrustedDocuments(documents: TrustedDocuments): Plugin {

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { GraphQLError } from 'graphql';
+import { type DocumentNode, GraphQLError, Kind } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Apollo's automatic persisted queries (APQ): a client first sends only the SHA-256 of its
  * document in `extensions.persistedQuery`; on PERSISTED_QUERY_NOT_FOUND it sends document and
- * hash once, and the gateway remembers the pair. Saves upload bytes, not security: any valid
- * document can still be registered.
+ * hash once, and the gateway remembers the pair once yoga has parsed the document, so text that
+ * is not GraphQL is never kept. Saves upload bytes, not security: any document that parses can
+ * still be registered, within a bound on count and bytes.
  *
  * Written here rather than taken from `@graphql-yoga/plugin-apq`, whose only release on npm
  * declares a peer on `@graphql-tools/utils@^10` that conflicts with the rest of the tree.
@@ -14,8 +16,10 @@ import type { Plugin } from 'graphql-yoga';
 export interface AutomaticPersistedQueriesOptions {
   /** Documents remembered at once; the least recently registered or used go first. */
   maxDocuments?: number;
-  /** Longer documents still run but are not remembered, so registrations cannot fill memory. */
-  maxDocumentLength?: number;
+  /** UTF-8 bytes of all remembered documents and hashes; the least recently used go first. */
+  maxBytes?: number;
+  /** Longer documents still run but are never remembered, so one registration cannot fill memory. */
+  maxDocumentBytes?: number;
 }
 
 interface PersistedQueryExtension {
@@ -30,23 +34,24 @@ function persistedQueryOf(extensions: Record<string, unknown> | undefined): Pers
     : null;
 }
 
+const isDocument = (result: unknown): result is DocumentNode =>
+  (result as DocumentNode | null)?.kind === Kind.DOCUMENT;
+
 export function useAutomaticPersistedQueries({
   maxDocuments = 1_000,
-  maxDocumentLength = 64 * 1024,
+  maxBytes = 2 * 1024 * 1024,
+  maxDocumentBytes = 64 * 1024,
 }: AutomaticPersistedQueriesOptions = {}): Plugin {
-  // A Map iterates in insertion order: re-inserting on use keeps the first key the stalest.
-  const documents = new Map<string, string>();
-  const remember = (hash: string, query: string) => {
-    documents.delete(hash);
-    documents.set(hash, query);
-    for (const stalest of documents.keys()) {
-      if (documents.size <= maxDocuments) break;
-      documents.delete(stalest);
-    }
-  };
+  const documents = new LRUCache<string, string>({
+    max: maxDocuments,
+    maxSize: maxBytes,
+    sizeCalculation: (query, hash) => Buffer.byteLength(query) + hash.length,
+  });
+  // A registration waits here, from its request's params until yoga has parsed its document.
+  const pending = new WeakMap<Request, { hash: string; query: string }>();
 
   return {
-    onParams({ params, setParams }) {
+    onParams({ request, params, setParams }) {
       const persisted = persistedQueryOf(params.extensions);
       if (!persisted) return;
       const hash = persisted.sha256Hash.toLowerCase();
@@ -58,7 +63,6 @@ export function useAutomaticPersistedQueries({
             extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 404 } },
           });
         }
-        remember(hash, query);
         setParams({ ...params, query });
         return;
       }
@@ -67,7 +71,17 @@ export function useAutomaticPersistedQueries({
           extensions: { code: 'PERSISTED_QUERY_MISMATCH', http: { status: 400 } },
         });
       }
-      if (params.query.length <= maxDocumentLength) remember(hash, params.query);
+      if (Buffer.byteLength(params.query) <= maxDocumentBytes) {
+        pending.set(request, { hash, query: params.query });
+      }
+    },
+    onParse({ context }) {
+      const registration = pending.get(context.request);
+      if (!registration) return;
+      pending.delete(context.request);
+      return ({ result }) => {
+        if (isDocument(result)) documents.set(registration.hash, registration.query);
+      };
     },
   };
 }
