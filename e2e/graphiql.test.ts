@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphiqlAssetLocation } from '../src/server/graphiql/asset-files.js';
 import { type Listening, listen } from '../test/helpers/listen.js';
 import { startTestGateway, type TestGateway } from '../test/helpers/test-gateway.js';
 
@@ -40,6 +41,12 @@ describe('GraphiQL in a real browser', () => {
     });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // GraphiQL's own files, by path, with the encoding the gateway sent each in.
+    const assets = new Map<string, string | undefined>();
+    page.on('response', (response) => {
+      const { pathname } = new URL(response.url());
+      if (pathname.startsWith('/graphiql/')) assets.set(pathname, response.headers()['content-encoding']);
+    });
 
     await page.goto(`${http.url}/graphql`);
     await page.locator('.graphiql-execute-button').click();
@@ -55,6 +62,12 @@ describe('GraphiQL in a real browser', () => {
     expect(shown).not.toContain('"errors"');
     expect(await page.title()).toBe('TikTok Shop Insights GraphQL');
     expect(offsite).toEqual([]);
+    const version = graphiqlAssetLocation().version;
+    expect(Object.fromEntries(assets)).toMatchObject({
+      [`/graphiql/${version}/graphiql.js`]: 'br',
+      [`/graphiql/${version}/graphiql.css`]: 'br',
+      [`/graphiql/${version}/graphql.worker.js`]: 'br',
+    });
     expect(pageErrors).toEqual([]);
     expect(harness.upstream.calls).toEqual([
       expect.objectContaining({ id: '601583', region: 'US', timeScope: '7' }),
