@@ -80,16 +80,49 @@ describe('two gateway instances on one Redis', () => {
     });
   });
 
-  it('wait out the lease of an instance that died mid-call, then fetch', async () => {
-    const instance = start({ REDIS_LEASE_MS: '400' });
+  it('take over from an instance that died mid-call once its short lease runs out, then fetch', async () => {
+    const instance = start();
     const redis = new Redis(SHARED_REDIS_URL, { keyPrefix: prefix });
-    await redis.set('lease:601590:all_regions:1', 'a-dead-instance', 'PX', 400);
+    // What a holder leaves behind when it dies: a lease of the default length that nobody renews.
+    await redis.set('lease:601590:all_regions:1', 'a-dead-instance', 'PX', 1_500);
     redis.disconnect();
 
     const result = await instance.execute(InsightInScopeDocument, { id: '601590' });
 
     expect(result.data?.categoryInsight?.id).toBe('601590:all_regions:1');
     expect(upstream.calls).toHaveLength(1);
+  });
+
+  it('keep waiting for a live holder whose call outlasts its lease, because it renews it', async () => {
+    const [a, b] = [start({ REDIS_LEASE_MS: '400' }), start({ REDIS_LEASE_MS: '400' })];
+    upstream.setFault('601590', { kind: 'delay', ms: 1_500 }, 1);
+
+    const first = a.execute(InsightInScopeDocument, { id: '601590' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const second = await b.execute(InsightInScopeDocument, { id: '601590' });
+
+    expect((await first).data?.categoryInsight?.id).toBe('601590:all_regions:1');
+    expect(second.data?.categoryInsight?.id).toBe('601590:all_regions:1');
+    expect(second.extensions?.cost).toMatchObject({ upstreamCalls: 0, coalesced: 1 });
+    expect(upstream.calls).toHaveLength(1);
+  });
+
+  it('share one 429 cool-down: the other instance refuses at once, without a call', async () => {
+    const [a, b] = [start({ KEYAPI_RETRY_MAX_ATTEMPTS: '1' }), start({ KEYAPI_RETRY_MAX_ATTEMPTS: '1' })];
+    upstream.setFault('*', { kind: 'status', status: 429, retryAfter: '30' });
+
+    const met = await a.execute(InsightInScopeDocument, { id: '601583' });
+    const refused = await Promise.all(
+      THIRD_LEVEL_IDS.slice(1, 6).map((id) => b.execute(InsightInScopeDocument, { id })),
+    );
+
+    expect(met.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', upstreamStatus: 429 });
+    for (const result of refused) {
+      expect(result.errors?.[0]?.extensions?.code).toBe('UPSTREAM_RATE_LIMITED');
+      expect(Number(result.errors?.[0]?.extensions?.retryAfterSeconds)).toBeGreaterThan(25);
+    }
+    expect(upstream.calls).toHaveLength(1);
+    expect(await b.metricsText()).toMatch(/^gateway_upstream_cooldown_seconds [12]\d\.?\d*$/m);
   });
 });
 
@@ -119,6 +152,79 @@ describe('Redis stopped mid-run', () => {
       expect(upstream.calls.map((call) => call.id)).toEqual(['601583', '601584']);
       expect(logs.entries().map((entry) => entry.msg)).toEqual([
         'Redis unavailable; continuing on the in-memory path',
+      ]);
+    } finally {
+      await gateway.close();
+      await upstream.close();
+      await redis.stop();
+    }
+  });
+});
+
+describe('credit books across a Redis outage', () => {
+  const day = FIXED_NOW.toISOString().slice(0, 10);
+  const keys = THIRD_LEVEL_IDS.flatMap((id) => ['US', 'GB'].map((region) => ({ id, region })));
+
+  it('holds the daily cap while Redis is down, stays ready, and books every credit once it is back empty', async () => {
+    const redis = await startPrivateRedis();
+    const upstream = await startDemoUpstream({ apiKey: TEST_API_KEY, clock: () => FIXED_NOW });
+    const logs = captureLogs();
+    const prefix = uniquePrefix();
+    const gateway = connectGateway(upstream, {
+      env: {
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: prefix,
+        CREDIT_BUDGET_GLOBAL_DAILY: '40',
+        KEYAPI_RETRY_MAX_ATTEMPTS: '1',
+        LOG_LEVEL: 'info',
+      },
+      deps: { logDestination: logs.stream },
+    });
+    const ask = (key: { id: string; region: string }) => gateway.execute(InsightInScopeDocument, key);
+    const globalBooked = async () => {
+      const client = new Redis(redis.url, { keyPrefix: prefix, maxRetriesPerRequest: 0 });
+      try {
+        const values = await client.hvals(`credits:{${day}}:global`);
+        return values.reduce((sum, value) => sum + Number(value), 0);
+      } finally {
+        client.disconnect();
+      }
+    };
+    try {
+      for (const key of keys.slice(0, 5)) await ask(key);
+      expect(await globalBooked()).toBe(10);
+
+      await redis.stop();
+      const duringOutage = [];
+      for (const key of keys.slice(5, 25)) duringOutage.push(await ask(key));
+      const ready = await gateway.gateway.fetch('http://gateway.test/ready');
+
+      // Alone, the instance stops exactly at the cap: 15 more calls, then refusals.
+      expect(duringOutage.filter((result) => result.errors === undefined)).toHaveLength(15);
+      expect(duringOutage.slice(15).map((result) => result.errors?.[0]?.extensions)).toEqual(
+        Array(5).fill(expect.objectContaining({ code: 'CREDIT_BUDGET_EXCEEDED', budget: 'global' })),
+      );
+      expect(upstream.calls).toHaveLength(20);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'degraded', redis: 'unreachable' });
+
+      await redis.restart();
+      await expect.poll(globalBooked, { timeout: 10_000, interval: 100 }).toBe(40);
+      const afterRestart = await ask(keys[25] as { id: string; region: string });
+
+      expect(afterRestart.errors?.[0]?.extensions).toMatchObject({
+        code: 'CREDIT_BUDGET_EXCEEDED',
+        budget: 'global',
+      });
+      expect(upstream.calls).toHaveLength(20);
+      expect(await (await gateway.gateway.fetch('http://gateway.test/ready')).json()).toMatchObject({
+        status: 'ready',
+        redis: 'ok',
+      });
+      const redisLines = logs.entries().filter((entry) => /Redis/.test(String(entry.msg)));
+      expect(redisLines.map((entry) => [entry.level, entry.msg])).toEqual([
+        ['warn', 'Redis unavailable; continuing on the in-memory path'],
+        ['info', 'Redis is back; the shared path resumes'],
       ]);
     } finally {
       await gateway.close();

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Fault } from '../src/demo-upstream/demo-upstream.js';
+import { containsSecret, createLogger } from '../src/logger.js';
 import { BrokenAndHealthyDocument, InsightCardDocument } from './gql/graphql.js';
+import { captureLogs } from './helpers/log-capture.js';
 import { TEST_API_KEY, useTestGateway } from './helpers/test-gateway.js';
 
 const faults: Fault[] = [
@@ -20,7 +22,9 @@ const faults: Fault[] = [
 ];
 
 describe('the API key', () => {
-  // Every fault must reach the stand-in: no retries, no breaker, no remembered refusals.
+  const logs = captureLogs();
+  // Every fault must reach the stand-in: no retries, no breaker, no remembered refusals, no
+  // cool-down; and every log line is written, so provider text reaches the logs to be scrubbed.
   const harness = useTestGateway({
     clock: () => new Date(),
     env: {
@@ -29,7 +33,10 @@ describe('the API key', () => {
       KEYAPI_BREAKER_FAILURES: '100',
       CACHE_NEGATIVE_TTL_MS: '0',
       KEYAPI_QUOTA_PAUSE_MS: '1',
+      KEYAPI_COOLDOWN_MAX_MS: '1',
+      LOG_LEVEL: 'debug',
     },
+    deps: { logDestination: logs.stream },
   });
   let output: string[] = [];
   const restore: Array<() => void> = [];
@@ -89,10 +96,12 @@ describe('the API key', () => {
     }
 
     expect(bodies).toHaveLength(faults.length);
-    expect(bodies.join('\n')).toContain('[redacted]');
     expect(bodies.join('\n')).not.toContain(TEST_API_KEY);
+    expect(bodies.join('\n')).not.toContain('received Bearer');
     expect(output.join('\n')).not.toContain(TEST_API_KEY);
-    // The stand-in really did receive the key each time: the redaction, not its absence, is what passed.
+    expect(logs.lines.join('\n')).not.toContain(TEST_API_KEY);
+    // The provider echoed the key, and the logs kept its words: the redaction, not its absence, is what passed.
+    expect(logs.lines.join('\n')).toContain('received Bearer [redacted]');
     // Each fault once, and the healthy sibling once (then from the cache).
     expect(harness.upstream.calls.filter((call) => call.authorization?.includes(TEST_API_KEY))).toHaveLength(
       faults.length + 1,
@@ -107,7 +116,98 @@ describe('the API key', () => {
       healthyId: '601583',
     });
 
-    expect(result.errors?.[0]?.extensions?.upstreamMessage).toBe('error (received Bearer [redacted])');
+    expect(result.errors?.[0]).toMatchObject({
+      message: "KeyAPI rejected the gateway's API key",
+      extensions: { code: 'UPSTREAM_UNAUTHORIZED', upstreamStatus: 401 },
+    });
     expect(JSON.stringify(result)).not.toContain(TEST_API_KEY);
+    expect(JSON.stringify(result)).not.toContain('received');
+  });
+});
+
+describe('the logger, given a secret in another form', () => {
+  const key = TEST_API_KEY;
+  const percentEncoded = (text: string) =>
+    [...Buffer.from(text)].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
+  const leaks: Record<string, string> = {
+    'base64 of the bearer header': Buffer.from(`Bearer ${key}`).toString('base64'),
+    // The three byte alignments: the key starts 7, 2 and 6 bytes into the encoded text.
+    'base64url after two bytes': Buffer.from(`k=${key}`).toString('base64url'),
+    'base64 inside a JSON object': Buffer.from(JSON.stringify({ k: key })).toString('base64'),
+    'percent-encoded, lower-case hex': percentEncoded(key),
+    'percent-encoded, upper-case hex': percentEncoded(key).toUpperCase(),
+    hex: Buffer.from(key).toString('hex'),
+    'upper-cased': key.toUpperCase(),
+    'its first 20 characters': key.slice(0, 20),
+    'a 20-character window from its middle': key.slice(6, 26),
+  };
+
+  function logged(secrets: string[], write: (logger: ReturnType<typeof createLogger>) => void) {
+    const logs = captureLogs();
+    write(createLogger({ level: 'info', secrets, destination: logs.stream }));
+    return logs;
+  }
+
+  /** Every 16-character run of `text`: none may survive the scrub. */
+  const runsOf = (text: string) =>
+    Array.from({ length: Math.max(0, text.length - 15) }, (_, start) => text.slice(start, start + 16));
+
+  it.each(Object.entries(leaks))('scrubs the key as %s', (_form, leak) => {
+    const logs = logged([key], (logger) => logger.info({ echoed: `upstream said: ${leak}.` }, 'failed'));
+
+    const line = logs.lines[0]?.toLowerCase() ?? '';
+    expect(logs.lines).toHaveLength(1);
+    expect(line).toContain('[redacted]');
+    expect(runsOf(leak.toLowerCase()).filter((run) => line.includes(run))).toEqual([]);
+  });
+
+  it('replaces a whole run in one piece, however it is cut', () => {
+    const logs = logged([key], (logger) => {
+      logger.info(`from the start: ${key.slice(0, 20)}!`);
+      logger.info(`off the step: ${key.slice(2, 23)}!`);
+      logger.info(`the whole: ${key.toUpperCase()}!`);
+      logger.info(`percent: ${percentEncoded(key)}!`);
+    });
+
+    expect(logs.entries().map((entry) => entry.msg)).toEqual([
+      'from the start: [redacted]!',
+      'off the step: [redacted]!',
+      'the whole: [redacted]!',
+      'percent: [redacted]!',
+    ]);
+  });
+
+  it('scrubs the escaped and URI-encoded forms of a secret with special characters', () => {
+    const token = 'tok/en+"with"=special&chars!0123';
+    const logs = logged([token], (logger) =>
+      logger.info({ body: token, query: `?token=${encodeURIComponent(token)}` }, 'request'),
+    );
+
+    expect(logs.entries()[0]).toMatchObject({ body: '[redacted]', query: '?token=[redacted]' });
+  });
+
+  it('leaves lines without a secret as they are', () => {
+    const fields = {
+      requestId: '3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+      operation: 'InsightCard',
+      outcome: 'ok',
+      durationMs: 12.3,
+      cost: { upstreamCalls: 1, cacheHits: 0, coalesced: 0, credits: 2 },
+      note: `a prefix too short to count: ${key.slice(0, 15)}`,
+    };
+    const scrubbed = logged([key], (logger) => logger.info(fields, 'operation'));
+    const plain = logged([], (logger) => logger.info(fields, 'operation'));
+
+    const withoutTime = ({ time: _time, ...entry }: Record<string, unknown>) => entry;
+    expect(scrubbed.entries().map(withoutTime)).toEqual(plain.entries().map(withoutTime));
+    expect(scrubbed.lines[0]).not.toContain('[redacted]');
+  });
+
+  it('tells whether a text carries a secret, for callers that must refuse it rather than scrub it', () => {
+    const isSecret = containsSecret([key]);
+
+    expect(Object.values(leaks).every(isSecret)).toBe(true);
+    expect(isSecret('InsightCard')).toBe(false);
+    expect(containsSecret([])(key)).toBe(false);
   });
 });

@@ -18,11 +18,7 @@ const rows: Row[] = [
     what: '400',
     fault: { kind: 'status', status: 400, message: 'Missing required parameter: handle' },
     code: 'UPSTREAM_BAD_REQUEST',
-    extensions: {
-      upstreamStatus: 400,
-      upstreamCode: 400,
-      upstreamMessage: 'Missing required parameter: handle',
-    },
+    extensions: { upstreamStatus: 400 },
   },
   {
     what: '401',
@@ -73,11 +69,7 @@ const rows: Row[] = [
     what: '2xx with a non-zero code',
     fault: { kind: 'business-error', code: 10_001, message: 'category not ranked in this region' },
     code: 'UPSTREAM_ERROR',
-    extensions: {
-      upstreamStatus: 200,
-      upstreamCode: 10_001,
-      upstreamMessage: 'category not ranked in this region',
-    },
+    extensions: { upstreamStatus: 200 },
   },
 ];
 
@@ -104,12 +96,24 @@ describe('upstream failures', () => {
     expect(harness.upstream.calls.map((call) => call.id).sort()).toEqual([HEALTHY, BROKEN].sort());
   });
 
-  it('tells a client what the provider said, in the message', async () => {
-    harness.upstream.setFault(BROKEN, { kind: 'status', status: 402, message: 'apiKey quota is not enough' });
+  it.each([
+    { kind: 'status', status: 400, message: 'PROVIDER-TEXT-400' },
+    { kind: 'status', status: 402, message: 'PROVIDER-TEXT-402' },
+    { kind: 'status', status: 500, message: 'PROVIDER-TEXT-500' },
+    { kind: 'business-error', code: 10_001, message: 'PROVIDER-TEXT-BUSINESS' },
+  ] as const)("never passes the provider's text ($message) on to a client", async (fault) => {
+    harness.upstream.setFault(BROKEN, fault);
 
     const result = await harness.execute(BrokenAndHealthyDocument, { brokenId: BROKEN, healthyId: HEALTHY });
+    const again = await harness.execute(BrokenAndHealthyDocument, { brokenId: BROKEN, healthyId: HEALTHY });
+    const ready = await (await harness.gateway.fetch('http://gateway.test/ready')).text();
 
-    expect(result.errors?.[0]?.message).toBe('KeyAPI credits are exhausted: apiKey quota is not enough');
+    expect(result.errors?.[0]?.extensions?.code).toMatch(/^UPSTREAM_/);
+    for (const text of [JSON.stringify(result), JSON.stringify(again), ready]) {
+      expect(text).not.toContain('PROVIDER-TEXT');
+      expect(text).not.toContain('upstreamMessage');
+      expect(text).not.toContain('upstreamCode');
+    }
   });
 
   it('decodes an answer with no cover, no lower categories and unknown interest shapes', async () => {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import type { BudgetScope } from './credit-budget-error.js';
 
 export interface DailyCaps {
@@ -8,93 +9,213 @@ export interface DailyCaps {
   global: number;
 }
 
+export type CapScope = Exclude<BudgetScope, 'operation'>;
+
 /** Daily credit counters, per client and in all. */
 export interface CreditLedger {
   /** Books `credits` for today unless that passes a cap; returns the cap that refused. */
-  reserve(clientId: string, credits: number): Promise<Exclude<BudgetScope, 'operation'> | undefined>;
+  reserve(clientId: string, credits: number): Promise<CapScope | undefined>;
+  /** Hands back credits booked for an attempt that never reached KeyAPI. */
+  refund(clientId: string, credits: number): Promise<void>;
   remaining(clientId: string): Promise<{ client: number; global: number }>;
+  /** Books in the shared store whatever this instance spent while it was away or lost. */
+  sync(): Promise<void>;
 }
 
-const day = (now: Date) => now.toISOString().slice(0, 10);
-const DAY_MS = 86_400_000;
-
-export function createMemoryLedger(caps: DailyCaps, clock: () => Date): CreditLedger {
-  let today = '';
-  let global = 0;
-  const perClient = new Map<string, number>();
-  const roll = () => {
-    if (day(clock()) === today) return;
-    today = day(clock());
-    global = 0;
-    perClient.clear();
-  };
-  return {
-    async reserve(clientId, credits) {
-      roll();
-      const spent = perClient.get(clientId) ?? 0;
-      if (spent + credits > caps.perClient) return 'client';
-      if (global + credits > caps.global) return 'global';
-      perClient.set(clientId, spent + credits);
-      global += credits;
-      return undefined;
-    },
-    async remaining(clientId) {
-      roll();
-      return { client: caps.perClient - (perClient.get(clientId) ?? 0), global: caps.global - global };
-    },
-  };
+/** The fleet's totals after a booking, and whether a cap refused it (0 no, 1 client, 2 global). */
+export interface Booking {
+  refused: 0 | 1 | 2;
+  client: number;
+  global: number;
 }
 
-const RESERVE_SCRIPT = `
-local client = tonumber(redis.call('GET', KEYS[1]) or '0')
-local global = tonumber(redis.call('GET', KEYS[2]) or '0')
-local credits = tonumber(ARGV[1])
-if client + credits > tonumber(ARGV[2]) then return 1 end
-if global + credits > tonumber(ARGV[3]) then return 2 end
-redis.call('INCRBY', KEYS[1], credits)
-redis.call('INCRBY', KEYS[2], credits)
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('PEXPIRE', KEYS[2], ARGV[4])
-return 0`;
+/** One instance's own spending today, and what it spent that the shared store has not seen yet. */
+export interface OwnSpending {
+  client: number;
+  global: number;
+  unbookedClient: number;
+  unbookedGlobal: number;
+}
 
-/** Counters every instance shares; on a Redis failure the instance counts alone in memory. */
-export function createRedisLedger(
-  redis: Redis,
+/** Where the fleet's books live. Each instance owns its own counter, so none can erase another's. */
+export interface SharedBooks {
+  book(day: string, clientId: string, own: OwnSpending, credits: number, caps: DailyCaps): Promise<Booking>;
+}
+
+const dayOf = (now: Date) => now.toISOString().slice(0, 10);
+/** Clients whose spending is remembered per day; beyond that the least recent are forgotten. */
+const MAX_CLIENTS = 100_000;
+
+class Counters {
+  readonly perClient = new LRUCache<string, number>({ max: MAX_CLIENTS });
+  global = 0;
+  of(clientId: string) {
+    return this.perClient.get(clientId) ?? 0;
+  }
+  add(clientId: string, credits: number) {
+    this.perClient.set(clientId, this.of(clientId) + credits);
+    this.global += credits;
+  }
+}
+
+/**
+ * Today's books. Alone, the instance counts in memory. With shared books (Redis), each instance
+ * keeps its own exact count and re-asserts it with every booking, so the fleet's total survives
+ * a Redis restart that lost it; and it remembers what the others had spent at the last booking,
+ * so while Redis is away it still refuses past the caps: alone, exactly at them; N instances
+ * overshoot by at most what was left when Redis went away, times N − 1.
+ */
+export function createCreditLedger(
   caps: DailyCaps,
   clock: () => Date,
-  fallback: CreditLedger,
-  onError: (error: unknown) => void,
+  books?: SharedBooks,
+  onError: (error: unknown) => void = () => {},
 ): CreditLedger {
-  const keys = (clientId: string) => [
-    `credits:${day(clock())}:client:${clientId}`,
-    `credits:${day(clock())}:global`,
-  ];
+  let day = '';
+  let mine = new Counters();
+  let others = new Counters();
+  let unbooked = new Counters();
+  const roll = () => {
+    const today = dayOf(clock());
+    if (today === day) return;
+    day = today;
+    mine = new Counters();
+    others = new Counters();
+    unbooked = new Counters();
+  };
+
+  const refusedLocally = (clientId: string, credits: number): CapScope | undefined => {
+    if (credits <= 0) return undefined;
+    if (mine.of(clientId) + others.of(clientId) + credits > caps.perClient) return 'client';
+    if (mine.global + others.global + credits > caps.global) return 'global';
+    return undefined;
+  };
+
+  const bookLocally = (clientId: string, credits: number) => {
+    const refused = refusedLocally(clientId, credits);
+    if (refused) return refused;
+    mine.add(clientId, credits);
+    if (books) unbooked.add(clientId, credits);
+    return undefined;
+  };
+
+  const bookShared = async (shared: SharedBooks, clientId: string, credits: number) => {
+    const carried = { client: unbooked.of(clientId), global: unbooked.global };
+    const own = { client: mine.of(clientId), global: mine.global };
+    const booking = await shared.book(
+      day,
+      clientId,
+      { ...own, unbookedClient: carried.client, unbookedGlobal: carried.global },
+      credits,
+      caps,
+    );
+    unbooked.perClient.set(clientId, unbooked.of(clientId) - carried.client);
+    unbooked.global -= carried.global;
+    const booked = booking.refused === 0 ? credits : 0;
+    mine.add(clientId, booked);
+    others.perClient.set(clientId, booking.client - own.client - booked);
+    others.global = booking.global - own.global - booked;
+    return booking.refused === 1 ? 'client' : booking.refused === 2 ? 'global' : undefined;
+  };
+
+  const book = async (clientId: string, credits: number): Promise<CapScope | undefined> => {
+    roll();
+    if (!books) return bookLocally(clientId, credits);
+    try {
+      return await bookShared(books, clientId, credits);
+    } catch (error) {
+      onError(error);
+      return bookLocally(clientId, credits);
+    }
+  };
+
   return {
-    async reserve(clientId, credits) {
-      try {
-        const refused = await redis.eval(
-          RESERVE_SCRIPT,
-          2,
-          ...keys(clientId),
-          credits,
-          caps.perClient,
-          caps.global,
-          2 * DAY_MS,
-        );
-        return refused === 1 ? 'client' : refused === 2 ? 'global' : undefined;
-      } catch (error) {
-        onError(error);
-        return fallback.reserve(clientId, credits);
-      }
+    reserve: book,
+    async refund(clientId, credits) {
+      await book(clientId, -credits);
     },
     async remaining(clientId) {
-      try {
-        const [client, global] = await redis.mget(...keys(clientId));
-        return { client: caps.perClient - Number(client ?? 0), global: caps.global - Number(global ?? 0) };
-      } catch (error) {
-        onError(error);
-        return fallback.remaining(clientId);
-      }
+      await book(clientId, 0);
+      return {
+        client: caps.perClient - mine.of(clientId) - others.of(clientId),
+        global: caps.global - mine.global - others.global,
+      };
+    },
+    async sync() {
+      roll();
+      for (const clientId of [...mine.perClient.keys()]) await book(clientId, 0);
+    },
+  };
+}
+
+const BOOK_SCRIPT = `
+local changed = false
+local function settle(key, own, carried)
+  if redis.call('HEXISTS', key, ARGV[1]) == 0 then
+    if own > 0 then
+      redis.call('HSET', key, ARGV[1], own)
+      changed = true
+    end
+  elseif carried ~= 0 then
+    redis.call('HINCRBY', key, ARGV[1], carried)
+    changed = true
+  end
+end
+local function total(key)
+  local sum = 0
+  for _, value in ipairs(redis.call('HVALS', key)) do sum = sum + tonumber(value) end
+  return sum
+end
+settle(KEYS[1], tonumber(ARGV[2]), tonumber(ARGV[4]))
+settle(KEYS[2], tonumber(ARGV[3]), tonumber(ARGV[5]))
+local client = total(KEYS[1])
+local global = total(KEYS[2])
+local credits = tonumber(ARGV[6])
+local refused = 0
+if credits > 0 and client + credits > tonumber(ARGV[7]) then
+  refused = 1
+elseif credits > 0 and global + credits > tonumber(ARGV[8]) then
+  refused = 2
+elseif credits ~= 0 then
+  redis.call('HINCRBY', KEYS[1], ARGV[1], credits)
+  redis.call('HINCRBY', KEYS[2], ARGV[1], credits)
+  client = client + credits
+  global = global + credits
+  changed = true
+end
+if changed then
+  redis.call('PEXPIRE', KEYS[1], ARGV[9])
+  redis.call('PEXPIRE', KEYS[2], ARGV[9])
+end
+return {refused, client, global}`;
+
+/** Two days, so a counter outlives its own day wherever the instances' clocks disagree. */
+const KEEP_MS = 2 * 86_400_000;
+
+/**
+ * Books in Redis: per day, a hash per client and one for all, with a field per instance. An
+ * instance re-asserts its own field when Redis lost it, and adds what it spent while Redis was
+ * away; the totals are the sums. The day in braces keeps both keys in one cluster slot.
+ */
+export function createRedisBooks(redis: Redis, instanceId: string): SharedBooks {
+  return {
+    async book(day, clientId, own, credits, caps) {
+      const [refused, client, global] = (await redis.eval(
+        BOOK_SCRIPT,
+        2,
+        `credits:{${day}}:client:${clientId}`,
+        `credits:{${day}}:global`,
+        instanceId,
+        own.client,
+        own.global,
+        own.unbookedClient,
+        own.unbookedGlobal,
+        credits,
+        caps.perClient,
+        caps.global,
+        KEEP_MS,
+      )) as [0 | 1 | 2, number, number];
+      return { refused, client, global };
     },
   };
 }

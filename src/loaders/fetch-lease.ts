@@ -3,23 +3,33 @@ import type { Redis } from 'ioredis';
 
 /**
  * Cross-instance coalescing: before paying for a key, an instance takes its lease in Redis.
- * Others see the lease and wait for the answer to land in the shared cache. The lease expires
- * on its own, so an instance that dies mid-call holds nobody up for long.
+ * Others see the lease and wait for the answer to land in the shared cache. The lease is short
+ * and renewed while the holder's call runs, so the others wait as long as a live holder needs,
+ * and take over within one lease of a holder that died.
  */
 export interface FetchLease {
+  /** How long a lease lives unless renewed. */
+  readonly leaseMs: number;
   /** True if this instance now holds the lease for `id`; throws if Redis cannot say. */
   acquire(id: string): Promise<boolean>;
+  /** Extends our own lease by another `leaseMs`. */
+  renew(id: string): Promise<void>;
   release(id: string): Promise<void>;
   isHeld(id: string): Promise<boolean>;
 }
 
-// Delete only our own lease: after an expiry another instance may hold it.
+// Touch only our own lease: after an expiry another instance may hold it.
 const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+const RENEW_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
 export function createFetchLease(redis: Redis, leaseMs: number): FetchLease {
   const owner = randomUUID();
   return {
+    leaseMs,
     acquire: async (id) => (await redis.set(`lease:${id}`, owner, 'PX', leaseMs, 'NX')) === 'OK',
+    renew: async (id) => {
+      await redis.eval(RENEW_SCRIPT, 1, `lease:${id}`, owner, leaseMs);
+    },
     release: async (id) => {
       await redis.eval(RELEASE_SCRIPT, 1, `lease:${id}`, owner);
     },

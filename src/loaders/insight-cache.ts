@@ -5,14 +5,19 @@ import { UpstreamError, type UpstreamErrorCode } from '../upstream/upstream-erro
 /** A remembered upstream answer: the decoded payload, or a definite refusal. */
 export type CachedAnswer =
   | { kind: 'insight'; info: InsightInfo; fetchedAt: number }
-  | { kind: 'refusal'; error: RefusalSnapshot; fetchedAt: number };
+  | {
+      kind: 'refusal';
+      error: RefusalSnapshot;
+      fetchedAt: number;
+      /** The good answer the refusal replaced, still served when KeyAPI fails within its grace. */
+      lastGood?: { info: InsightInfo; fetchedAt: number };
+    };
 
+/** What a refusal tells the next client: the gateway's own words, no provider text. */
 export interface RefusalSnapshot {
   code: UpstreamErrorCode;
   message: string;
   status?: number;
-  upstreamCode?: number;
-  upstreamMessage?: string;
 }
 
 /** One tier of the insight cache, keyed by the insight key ID. */
@@ -27,8 +32,6 @@ export function snapshotRefusal(error: UpstreamError): RefusalSnapshot {
     code: error.code,
     message: error.message,
     status: error.status,
-    upstreamCode: error.upstreamCode,
-    upstreamMessage: error.upstreamMessage,
   };
 }
 

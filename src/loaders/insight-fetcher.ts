@@ -16,7 +16,7 @@ export interface InsightFetcherOptions {
   cache: TieredCache;
   /** Set when instances share Redis: one instance pays, the others wait for its answer. */
   lease?: FetchLease;
-  /** The longest an instance waits for another's answer before paying itself. */
+  /** The longest an instance waits for a live lease holder's answer before paying itself. */
   leaseWaitMs: number;
   ledger: CreditLedger;
   policy: CachePolicy;
@@ -65,6 +65,12 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
   const insightOf = (key: InsightKey, info: InsightInfo, fetchedAt: number) =>
     toCategoryInsight(key, info, new Date(fetchedAt));
 
+  /** An attempt that never reached KeyAPI was not paid for: the operation and the day get it back. */
+  async function refundAttempt(cost: RequestCost) {
+    cost.upstreamCalls -= 1;
+    await ledger.refund(cost.clientId, CREDITS_PER_CALL);
+  }
+
   async function reserveAttempt(cost: RequestCost) {
     const max = options.maxCallsPerOperation;
     if (cost.upstreamCalls >= max) {
@@ -87,27 +93,73 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
     }
   }
 
-  async function callUpstream(key: InsightKey, id: string, cost: RequestCost): Promise<CachedAnswer> {
+  /** The newest good answer known for a key, within its grace window: what an outage may serve. */
+  const lastGoodOf = (key: InsightKey, answer: CachedAnswer | undefined) => {
+    const good = answer?.kind === 'insight' ? answer : answer?.lastGood;
+    return good && clock().getTime() < good.fetchedAt + freshFor(key, 'insight') + policy.staleGraceMs
+      ? { info: good.info, fetchedAt: good.fetchedAt }
+      : undefined;
+  };
+
+  /** How long an answer is kept: its freshness, and for a good copy (or one carried along) its grace too. */
+  const keepFor = (key: InsightKey, answer: CachedAnswer) => {
+    const good = answer.kind === 'insight' ? answer : answer.lastGood;
+    const goodUntil = good ? good.fetchedAt + freshFor(key, 'insight') + policy.staleGraceMs : 0;
+    return Math.max(answer.fetchedAt + freshFor(key, answer.kind), goodUntil) - clock().getTime();
+  };
+
+  async function callUpstream(
+    key: InsightKey,
+    id: string,
+    previous: CachedAnswer | undefined,
+    cost: RequestCost,
+  ): Promise<CachedAnswer> {
     let answer: CachedAnswer;
     try {
       const info = await client.fetchInsight(
         { id: key.categoryId, region: key.region, timeScope: key.timeScope, requestId: cost.requestId },
-        { beforeAttempt: () => reserveAttempt(cost) },
+        { beforeAttempt: () => reserveAttempt(cost), notSent: () => refundAttempt(cost) },
       );
       answer = { kind: 'insight', info, fetchedAt: clock().getTime() };
     } catch (error) {
       if (!isRefusal(error)) throw error;
-      answer = { kind: 'refusal', error: snapshotRefusal(error), fetchedAt: clock().getTime() };
+      // A refusal carries the last good copy along, so the next outage still has it to serve.
+      const lastGood = lastGoodOf(key, previous);
+      answer = {
+        kind: 'refusal',
+        error: snapshotRefusal(error),
+        fetchedAt: clock().getTime(),
+        ...(lastGood && { lastGood }),
+      };
     }
-    const keepMs = freshFor(key, answer.kind) + (answer.kind === 'insight' ? policy.staleGraceMs : 0);
+    const keepMs = keepFor(key, answer);
     // Nothing to keep (a TTL of 0 turns caching off); lru-cache would even read ttl 0 as "forever".
     if (keepMs > 0) await cache.set(id, answer, keepMs);
     return answer;
   }
 
+  /** Keeps our lease alive while the call runs, so waiting instances know the holder lives. */
+  async function whileLeased<T>(activeLease: FetchLease, id: string, call: () => Promise<T>): Promise<T> {
+    const renewal = setInterval(
+      () => void activeLease.renew(id).catch(options.onSharedError),
+      Math.max(50, Math.floor(activeLease.leaseMs / 3)),
+    );
+    try {
+      return await call();
+    } finally {
+      clearInterval(renewal);
+      await activeLease.release(id).catch(options.onSharedError);
+    }
+  }
+
   /** With Redis: whoever holds the key's lease pays; the others wait for its answer to land. */
-  async function callOnce(key: InsightKey, id: string, cost: RequestCost): Promise<CachedAnswer> {
-    if (!lease) return callUpstream(key, id, cost);
+  async function callOnce(
+    key: InsightKey,
+    id: string,
+    previous: CachedAnswer | undefined,
+    cost: RequestCost,
+  ): Promise<CachedAnswer> {
+    if (!lease) return callUpstream(key, id, previous, cost);
     const deadline = Date.now() + options.leaseWaitMs;
     while (Date.now() < deadline) {
       let won: boolean;
@@ -115,19 +167,15 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
         won = await lease.acquire(id);
       } catch (error) {
         options.onSharedError(error);
-        return callUpstream(key, id, cost);
+        return callUpstream(key, id, previous, cost);
       }
       if (won) {
-        try {
+        return whileLeased(lease, id, async () => {
           const landed = await freshAnswer(key, id);
-          if (landed) {
-            cost.coalesced += 1;
-            return landed;
-          }
-          return await callUpstream(key, id, cost);
-        } finally {
-          await lease.release(id).catch(options.onSharedError);
-        }
+          if (!landed) return callUpstream(key, id, previous, cost);
+          cost.coalesced += 1;
+          return landed;
+        });
       }
       while (Date.now() < deadline) {
         await options.sleep(LEASE_POLL_MS);
@@ -136,29 +184,27 @@ export function createInsightFetcher(options: InsightFetcherOptions): InsightFet
           cost.coalesced += 1;
           return landed;
         }
-        // The holder finished without an answer, or died: compete for the lease again.
+        // The holder finished without an answer, or died and its lease ran out: compete again.
         if (!(await lease.isHeld(id).catch(() => false))) break;
       }
     }
-    return callUpstream(key, id, cost);
+    return callUpstream(key, id, previous, cost);
   }
 
   async function resolve(key: InsightKey, id: string, previous: CachedAnswer | undefined, cost: RequestCost) {
     let answer: CachedAnswer;
     try {
-      answer = await callOnce(key, id, cost);
+      answer = await callOnce(key, id, previous, cost);
     } catch (error) {
       // Stale-if-error: within the grace window, an old answer beats an outage.
-      const usable =
-        previous?.kind === 'insight' &&
-        clock().getTime() < previous.fetchedAt + freshFor(key, previous.kind) + policy.staleGraceMs;
+      const usable = lastGoodOf(key, previous);
       if (
         usable &&
         !isRefusal(error) &&
         (error instanceof UpstreamError || error instanceof CreditBudgetError)
       ) {
         return {
-          insight: insightOf(key, previous.info, previous.fetchedAt),
+          insight: insightOf(key, usable.info, usable.fetchedAt),
           staleBecause: error.code,
         } satisfies Outcome;
       }

@@ -25,11 +25,10 @@ function knownExtensions(error: unknown): Record<string, unknown> | undefined {
   return undefined;
 }
 
+/** The gateway's own facts only: the provider's code and text go to the logs, never to clients. */
 function upstreamExtensions(error: UpstreamError): Record<string, unknown> {
   const extensions: Record<string, unknown> = { code: error.code };
   if (error.status !== undefined) extensions.upstreamStatus = error.status;
-  if (error.upstreamCode !== undefined) extensions.upstreamCode = error.upstreamCode;
-  if (error.upstreamMessage !== undefined) extensions.upstreamMessage = error.upstreamMessage;
   if (error.retryAfterSeconds !== undefined) extensions.retryAfterSeconds = error.retryAfterSeconds;
   return extensions;
 }

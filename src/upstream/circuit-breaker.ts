@@ -1,7 +1,8 @@
+import { LRUCache } from 'lru-cache';
 import { UpstreamError } from './upstream-error.js';
 
 export interface CircuitBreakerOptions {
-  /** Consecutive transient failures that open the circuit. */
+  /** Consecutive failures of one key that open its circuit; distinct failing keys that open everyone's. */
   failureThreshold: number;
   /** How long an open circuit fails fast before letting one probe through. */
   cooldownMs: number;
@@ -15,25 +16,49 @@ export type BreakerState =
   | { state: 'half-open'; reason: string }
   | { state: 'paused'; until: Date; reason: string };
 
+/** What operators are told once, when it happens. */
+export type BreakerTransition = 'opened' | 'closed' | 'paused' | 'resumed';
+
+interface Circuit {
+  failures: number;
+  openUntil: number;
+  probing: boolean;
+}
+
+/** Keys whose circuits are remembered at once; a key not seen for long starts closed again. */
+const MAX_TRACKED_KEYS = 10_000;
+
+const unavailable = (message: string) => new UpstreamError('UPSTREAM_UNAVAILABLE', message, { sent: false });
+
 /**
- * Shields the upstream (and our credits) when it is failing: after `failureThreshold`
- * consecutive transient failures, calls fail fast for `cooldownMs`; then a single probe decides
- * whether to close again. A 402 pauses all calls for `quotaPauseMs`.
+ * Shields the upstream (and our credits) when it is failing, without letting one bad key speak
+ * for the others. Each key has its own circuit: `failureThreshold` consecutive failures of that
+ * key open it alone. The upstream as a whole is judged open only when `failureThreshold`
+ * distinct keys have failed since the last success of any, so a poison key never takes healthy
+ * ones down while a real outage still trips within a few calls. An open circuit fails fast for
+ * `cooldownMs`, then lets one probe through. A 402 pauses all calls for `quotaPauseMs`.
  */
 export class CircuitBreaker {
-  private consecutiveFailures = 0;
+  private readonly circuits = new LRUCache<string, Circuit>({ max: MAX_TRACKED_KEYS });
+  private readonly failingKeys = new Set<string>();
   private openUntil = 0;
   private pausedUntil = 0;
   private probeInFlight = false;
-  private lastFailure = '';
+  private readonly told = { opened: false, paused: false };
 
   constructor(
     private readonly options: CircuitBreakerOptions,
     private readonly clock: () => Date,
+    private readonly onTransition: (transition: BreakerTransition, state: BreakerState) => void = () => {},
   ) {}
 
+  /** The upstream-wide state (a single key's open circuit is not an outage). */
   state(): BreakerState {
     const now = this.clock().getTime();
+    if (this.pausedUntil > 0 && now >= this.pausedUntil) {
+      this.pausedUntil = 0;
+      this.report('resumed');
+    }
     if (now < this.pausedUntil) {
       return {
         state: 'paused',
@@ -41,62 +66,97 @@ export class CircuitBreaker {
         reason: 'KeyAPI credits are exhausted (HTTP 402)',
       };
     }
-    if (this.consecutiveFailures < this.options.failureThreshold) return { state: 'closed' };
-    const reason = `${this.consecutiveFailures} consecutive upstream failures, last: ${this.lastFailure}`;
+    if (this.failingKeys.size < this.options.failureThreshold) return { state: 'closed' };
+    const reason = `${this.failingKeys.size} distinct keys failed since the last success`;
     if (now < this.openUntil) return { state: 'open', until: new Date(this.openUntil), reason };
     return { state: 'half-open', reason };
   }
 
-  /** Throws when the circuit is open or paused, without claiming the half-open probe. */
-  check(): void {
-    const { state } = this.state();
-    if (state === 'paused' || state === 'open') this.admit();
+  /** Throws when `key` may not be called now, without claiming a probe (to fail before queueing). */
+  check(key: string): void {
+    const refusal = this.refusal(key);
+    if (refusal) throw refusal;
   }
 
-  /** Throws when no call may go out now; otherwise the caller must report the outcome. */
-  admit(): void {
+  /** Throws when no call for `key` may go out now; otherwise the caller must report the outcome. */
+  admit(key: string): void {
+    this.check(key);
+    const circuit = this.circuits.get(key);
+    if (circuit && circuit.failures >= this.options.failureThreshold) circuit.probing = true;
+    if (this.state().state === 'half-open') this.probeInFlight = true;
+  }
+
+  private refusal(key: string): UpstreamError | undefined {
     const state = this.state();
     if (state.state === 'paused') {
-      throw new UpstreamError(
+      return new UpstreamError(
         'UPSTREAM_QUOTA_EXCEEDED',
         `KeyAPI credits are exhausted; upstream calls are paused until ${state.until.toISOString()}`,
+        { sent: false },
       );
     }
     if (state.state === 'open' || (state.state === 'half-open' && this.probeInFlight)) {
-      throw new UpstreamError(
-        'UPSTREAM_UNAVAILABLE',
-        'KeyAPI is unavailable: the circuit breaker is open after repeated failures',
-      );
+      return unavailable('KeyAPI is unavailable: the circuit breaker is open after repeated failures');
     }
-    if (state.state === 'half-open') this.probeInFlight = true;
+    const circuit = this.circuits.get(key);
+    const keyOpen = circuit !== undefined && circuit.failures >= this.options.failureThreshold;
+    if (keyOpen && (this.clock().getTime() < circuit.openUntil || circuit.probing)) {
+      return unavailable('KeyAPI keeps failing for this category, region and time scope; try again later');
+    }
+    return undefined;
   }
 
-  /** The admitted call did not go out after all (a budget refused it): free the probe, judge nothing. */
-  abandon(): void {
+  /** The admitted call did not go out after all (a budget refused it): free the probes, judge nothing. */
+  abandon(key: string): void {
     this.probeInFlight = false;
+    const circuit = this.circuits.get(key);
+    if (circuit) circuit.probing = false;
   }
 
-  onSuccess(): void {
+  onSuccess(key: string): void {
     this.probeInFlight = false;
-    this.consecutiveFailures = 0;
+    this.circuits.delete(key);
+    this.failingKeys.clear();
+    this.report('closed');
   }
 
-  onFailure(error: unknown): void {
+  onFailure(key: string, error: unknown): void {
     this.probeInFlight = false;
-    if (!(error instanceof UpstreamError)) return;
-    if (error.code === 'UPSTREAM_QUOTA_EXCEEDED') {
+    if (!(error instanceof UpstreamError)) {
+      this.abandon(key);
+    } else if (error.code === 'UPSTREAM_QUOTA_EXCEEDED') {
       this.pausedUntil = this.clock().getTime() + this.options.quotaPauseMs;
-      return;
+      this.report('paused');
+      this.abandon(key);
+    } else if (error.code === 'UPSTREAM_UNAVAILABLE') {
+      this.onUnavailable(key);
+    } else {
+      // A 4xx or a 429 is the upstream answering: it is up.
+      this.onSuccess(key);
     }
-    // Only an unavailable upstream trips the breaker; a 4xx is the upstream answering.
-    if (error.code !== 'UPSTREAM_UNAVAILABLE') {
-      this.consecutiveFailures = 0;
-      return;
+  }
+
+  /** Only an unavailable upstream trips a circuit: the key's own, and everyone's once enough keys fail. */
+  private onUnavailable(key: string): void {
+    const now = this.clock().getTime();
+    const circuit = this.circuits.get(key) ?? { failures: 0, openUntil: 0, probing: false };
+    circuit.failures += 1;
+    circuit.probing = false;
+    if (circuit.failures >= this.options.failureThreshold) circuit.openUntil = now + this.options.cooldownMs;
+    this.circuits.set(key, circuit);
+    this.failingKeys.add(key);
+    if (this.failingKeys.size >= this.options.failureThreshold) {
+      this.openUntil = now + this.options.cooldownMs;
+      this.report('opened');
     }
-    this.consecutiveFailures += 1;
-    this.lastFailure = error.message;
-    if (this.consecutiveFailures >= this.options.failureThreshold) {
-      this.openUntil = this.clock().getTime() + this.options.cooldownMs;
-    }
+  }
+
+  /** Tells each transition once: a half-open probe that fails again is not news. */
+  private report(transition: BreakerTransition): void {
+    const flag = transition === 'opened' || transition === 'closed' ? 'opened' : 'paused';
+    const on = transition === 'opened' || transition === 'paused';
+    if (this.told[flag] === on) return;
+    this.told[flag] = on;
+    this.onTransition(transition, this.state());
   }
 }

@@ -9,7 +9,9 @@ export interface ConcurrencyGateOptions {
   queueTimeoutMs: number;
 }
 
-const rateLimited = (message: string) => new UpstreamError('UPSTREAM_RATE_LIMITED', message);
+// A full or stalled queue means KeyAPI is answering too slowly for the load: an availability
+// problem, not the provider's rate limit, so clients are told UNAVAILABLE.
+const overloaded = (message: string) => new UpstreamError('UPSTREAM_UNAVAILABLE', message, { sent: false });
 
 /** A semaphore with a bounded, timed queue: excess load is refused, never piled up without end. */
 export class ConcurrencyGate {
@@ -34,7 +36,7 @@ export class ConcurrencyGate {
     }
     if (this.waiting.length >= this.options.maxQueued) {
       return Promise.reject(
-        rateLimited('The gateway is at its upstream limit and its queue is full; try again shortly'),
+        overloaded('KeyAPI is unavailable: the gateway is at its upstream limit and its queue is full'),
       );
     }
     return new Promise((resolve, reject) => {
@@ -45,8 +47,8 @@ export class ConcurrencyGate {
       const timer = setTimeout(() => {
         this.waiting.splice(this.waiting.indexOf(grant), 1);
         reject(
-          rateLimited(
-            `No upstream slot came free within ${this.options.queueTimeoutMs} ms; try again shortly`,
+          overloaded(
+            `KeyAPI is unavailable: no upstream slot came free within ${this.options.queueTimeoutMs} ms`,
           ),
         );
       }, this.options.queueTimeoutMs);

@@ -56,9 +56,6 @@ export function createInsightClient(options: InsightClientOptions): InsightClien
     bodyTimeout: options.bodyTimeoutMs,
   });
   const authorization = `Bearer ${options.apiKey}`;
-  // An upstream message could echo what we sent; the key must never travel further than KeyAPI.
-  const scrub = (text: string) =>
-    options.apiKey.length >= 4 ? text.replaceAll(options.apiKey, '[redacted]') : text;
 
   async function fetchInsight(request: InsightRequest): Promise<InsightInfo> {
     // A plain timer rather than AbortSignal.timeout(): the same deadline, without a DOMException
@@ -102,46 +99,42 @@ export function createInsightClient(options: InsightClientOptions): InsightClien
     }
     const body = parseJson(text);
     const envelope = envelopeSchema.safeParse(body);
-    const upstreamMessage =
-      envelope.success && envelope.data.message ? scrub(envelope.data.message) : undefined;
-    const upstreamCode = envelope.success ? envelope.data.code : undefined;
+    // Provider text rides along for the logs (scrubbed there); clients get our own words.
+    const provider = {
+      status: response.statusCode,
+      upstreamCode: envelope.success ? envelope.data.code : undefined,
+      upstreamMessage: envelope.success ? (envelope.data.message ?? undefined) : undefined,
+    };
 
     if (response.statusCode < 200 || response.statusCode > 299) {
       const code = codeForStatus(response.statusCode);
-      throw new UpstreamError(code, withDetail(friendlyMessage[code], upstreamMessage), {
-        status: response.statusCode,
-        upstreamCode,
-        upstreamMessage,
+      throw new UpstreamError(code, friendlyMessage[code], {
+        ...provider,
+        reason: `status ${response.statusCode}`,
         retryAfterSeconds: parseRetryAfter(response.headers['retry-after']),
         retryable: isRetryableStatus(response.statusCode),
       });
     }
     if (!envelope.success) {
-      throw new UpstreamError(
-        'UPSTREAM_UNAVAILABLE',
-        body === undefined
-          ? 'KeyAPI is unavailable: its answer was not JSON'
-          : 'KeyAPI is unavailable: its answer was not a valid envelope',
-        { status: response.statusCode },
-      );
+      const reason = body === undefined ? 'not JSON' : 'not a valid envelope';
+      throw new UpstreamError('UPSTREAM_UNAVAILABLE', `KeyAPI is unavailable: its answer was ${reason}`, {
+        status: response.statusCode,
+        reason,
+      });
     }
     // The provider does not promise a non-2xx status for business errors, so `code` decides.
     if (envelope.data.code !== 0) {
-      throw new UpstreamError(
-        'UPSTREAM_ERROR',
-        withDetail(`KeyAPI answered with error code ${envelope.data.code}`, upstreamMessage),
-        { status: response.statusCode, upstreamCode, upstreamMessage },
-      );
+      throw new UpstreamError('UPSTREAM_ERROR', friendlyMessage.UPSTREAM_ERROR, {
+        ...provider,
+        reason: `envelope code ${envelope.data.code}`,
+      });
     }
     const data = successDataSchema.safeParse(envelope.data.data);
     if (!data.success) {
       throw new UpstreamError(
         'UPSTREAM_UNAVAILABLE',
         'KeyAPI is unavailable: its answer had malformed data',
-        {
-          status: response.statusCode,
-          cause: data.error,
-        },
+        { status: response.statusCode, reason: 'malformed data', cause: data.error },
       );
     }
     return data.data.info;
@@ -156,10 +149,6 @@ export function createInsightClient(options: InsightClientOptions): InsightClien
 /** The whole exchange took longer than `requestTimeoutMs`. */
 class RequestDeadlineError extends Error {
   override readonly name = 'RequestDeadlineError';
-}
-
-function withDetail(message: string, detail: string | undefined): string {
-  return detail ? `${message}: ${detail}` : message;
 }
 
 function parseJson(text: string): unknown {
@@ -187,20 +176,55 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Failures before the request was written: KeyAPI never saw it, so it cost nothing. */
+const UNSENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
 function transportFailure(error: unknown): UpstreamError {
-  const timedOut =
-    error instanceof undiciErrors.ConnectTimeoutError ||
-    error instanceof undiciErrors.HeadersTimeoutError ||
-    error instanceof undiciErrors.BodyTimeoutError ||
-    error instanceof RequestDeadlineError ||
-    // Only our deadline aborts a request, whichever error undici reports it with.
-    error instanceof undiciErrors.RequestAbortedError;
+  const reason = transportReason(error);
+  const timedOut = reason.includes('timeout') || reason === 'deadline';
   return new UpstreamError(
     'UPSTREAM_UNAVAILABLE',
     timedOut
       ? 'KeyAPI is unavailable: it did not answer in time'
       : 'KeyAPI is unavailable: the connection failed',
-    { cause: error, retryable: true },
+    {
+      cause: error,
+      retryable: true,
+      reason,
+      sent: !UNSENT_CODES.has(errorCode(error) ?? '') && !isTlsFailure(error),
+    },
+  );
+}
+
+function transportReason(error: unknown): string {
+  if (error instanceof undiciErrors.ConnectTimeoutError) return 'connect timeout';
+  if (error instanceof undiciErrors.HeadersTimeoutError) return 'headers timeout';
+  if (error instanceof undiciErrors.BodyTimeoutError) return 'body timeout';
+  // Only our deadline aborts a request, whichever error undici reports it with.
+  if (error instanceof RequestDeadlineError || error instanceof undiciErrors.RequestAbortedError)
+    return 'deadline';
+  return errorCode(error) ?? (error instanceof Error ? error.name : 'unknown');
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** A TLS handshake that failed (a bad certificate, say) ended before the request was written. */
+function isTlsFailure(error: unknown): boolean {
+  const code = errorCode(error) ?? '';
+  return (
+    code.startsWith('ERR_TLS_') ||
+    code.startsWith('ERR_SSL_') ||
+    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
   );
 }
 

@@ -1,11 +1,5 @@
 import { UpstreamError } from './upstream-error.js';
 
-/** Paces upstream calls to the provider's rate; shared across instances when backed by Redis. */
-export interface RateLimiter {
-  /** Resolves when a call may go out; rejects with UPSTREAM_RATE_LIMITED if that is later than `deadline`. */
-  acquire(deadline: number): Promise<void>;
-}
-
 export interface TokenBucketOptions {
   /** Calls per second, on average. */
   qps: number;
@@ -13,48 +7,163 @@ export interface TokenBucketOptions {
   burst: number;
 }
 
-/**
- * How long until a token is free (0: one was taken). The same arithmetic runs in Redis for
- * the shared bucket, so both behave alike.
- */
-export type TakeToken = () => Promise<number>;
+export interface CooldownOptions {
+  /** The first pause after a 429 without Retry-After; each further 429 in a row doubles it. */
+  baseMs: number;
+  /** The longest pause, Retry-After included. */
+  maxMs: number;
+}
 
-export function createMemoryTakeToken(
+/** What the pacing state answers to "may a call go out now?". */
+export type Take =
+  | { kind: 'go'; probe: boolean }
+  | { kind: 'wait'; ms: number }
+  | { kind: 'cooling'; ms: number };
+
+/**
+ * The provider's rate as shared state: a token bucket, and the cool-down a 429 starts, during
+ * which no call goes out until one probe is let through. In memory, or in Redis for the fleet.
+ */
+export interface RateStore {
+  take(): Promise<Take>;
+  /** A 429 came back: pause for `retryAfterMs`, or for longer with each 429 in a row; returns the pause. */
+  coolDown(retryAfterMs: number | undefined): Promise<number>;
+  /** The probe was answered with something other than a 429: calls flow again. */
+  endCooldown(): Promise<void>;
+  /** The probe never reached KeyAPI: another may try. */
+  releaseProbe(): Promise<void>;
+}
+
+/** A call's right to go out; a probe is the one call let through after a cool-down. */
+export interface Permit {
+  probe: boolean;
+}
+
+export type AttemptOutcome =
+  | { kind: 'rate-limited'; retryAfterMs: number | undefined }
+  | { kind: 'answered' }
+  | { kind: 'unsent' };
+
+export interface RateLimiter {
+  /** Fails at once while this instance knows the fleet is cooling down, before any queueing. */
+  check(): void;
+  /** Resolves when a call may go out; rejects with UPSTREAM_RATE_LIMITED if cooling, or if a token comes after `deadline`. */
+  acquire(deadline: number): Promise<Permit>;
+  /** Reports what the permitted call met, so the cool-down starts, ends or lets another probe try. */
+  settle(permit: Permit, outcome: AttemptOutcome): Promise<void>;
+  /** Until when (ms since the epoch) this instance last knew calls to be paused; 0 when they flow. */
+  coolingUntil(): number;
+}
+
+export type CooldownTransition = 'started' | 'ended';
+
+/** How long a probe holds the way before another may try: longer than any single attempt. */
+export const PROBE_HOLD_MS = 30_000;
+
+export function cooldownDelay(strikes: number, retryAfterMs: number | undefined, options: CooldownOptions) {
+  return Math.min(options.maxMs, retryAfterMs ?? options.baseMs * 2 ** (strikes - 1));
+}
+
+export function createMemoryRateStore(
   { qps, burst }: TokenBucketOptions,
+  cooldown: CooldownOptions,
   now: () => number = Date.now,
-): TakeToken {
+): RateStore {
   let tokens = burst;
   let refilledAt = now();
-  return async () => {
-    const current = now();
-    tokens = Math.min(burst, tokens + ((current - refilledAt) * qps) / 1000);
-    refilledAt = current;
-    if (tokens >= 1) {
+  let coolUntil = 0;
+  let probeUntil = 0;
+  let strikes = 0;
+  return {
+    async take() {
+      const current = now();
+      if (current < coolUntil) return { kind: 'cooling', ms: coolUntil - current };
+      if (coolUntil > 0 && current < probeUntil) return { kind: 'cooling', ms: probeUntil - current };
+      tokens = Math.min(burst, tokens + ((current - refilledAt) * qps) / 1000);
+      refilledAt = current;
+      if (tokens < 1) return { kind: 'wait', ms: Math.ceil(((1 - tokens) * 1000) / qps) };
       tokens -= 1;
-      return 0;
-    }
-    return Math.ceil(((1 - tokens) * 1000) / qps);
+      if (coolUntil === 0) return { kind: 'go', probe: false };
+      probeUntil = current + PROBE_HOLD_MS;
+      return { kind: 'go', probe: true };
+    },
+    async coolDown(retryAfterMs) {
+      strikes += 1;
+      const delay = cooldownDelay(strikes, retryAfterMs, cooldown);
+      coolUntil = now() + delay;
+      probeUntil = 0;
+      return delay;
+    },
+    async endCooldown() {
+      coolUntil = 0;
+      probeUntil = 0;
+      strikes = 0;
+    },
+    async releaseProbe() {
+      probeUntil = 0;
+    },
   };
 }
 
+const pacing = () =>
+  new UpstreamError(
+    'UPSTREAM_RATE_LIMITED',
+    'The gateway is pacing calls to KeyAPI and none is free in time; try again shortly',
+    { sent: false },
+  );
+
+const cooling = (ms: number) =>
+  new UpstreamError('UPSTREAM_RATE_LIMITED', 'KeyAPI asked the gateway to slow down; calls resume shortly', {
+    retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)),
+    sent: false,
+  });
+
 export function createRateLimiter(
-  takeToken: TakeToken,
+  store: RateStore,
   sleep: (ms: number) => Promise<void>,
+  onTransition: (transition: CooldownTransition, ms: number) => void = () => {},
   now: () => number = Date.now,
 ): RateLimiter {
+  let pausedUntil = 0;
+  let paused = false;
+  const pause = (ms: number) => {
+    pausedUntil = now() + ms;
+    if (!paused) onTransition('started', ms);
+    paused = true;
+  };
+  const resume = () => {
+    pausedUntil = 0;
+    if (paused) onTransition('ended', 0);
+    paused = false;
+  };
   return {
+    check() {
+      const left = pausedUntil - now();
+      if (left > 0) throw cooling(left);
+    },
     async acquire(deadline) {
       for (;;) {
-        const wait = await takeToken();
-        if (wait === 0) return;
-        if (now() + wait > deadline) {
-          throw new UpstreamError(
-            'UPSTREAM_RATE_LIMITED',
-            'The gateway is pacing calls to KeyAPI and none is free in time; try again shortly',
-          );
+        const take = await store.take();
+        if (take.kind === 'cooling') {
+          pause(take.ms);
+          throw cooling(take.ms);
         }
-        await sleep(wait);
+        if (take.kind === 'go') {
+          // Another instance's probe ended the pause.
+          if (!take.probe) resume();
+          return { probe: take.probe };
+        }
+        if (now() + take.ms > deadline) throw pacing();
+        await sleep(take.ms);
       }
     },
+    async settle(permit, outcome) {
+      if (outcome.kind === 'rate-limited') return pause(await store.coolDown(outcome.retryAfterMs));
+      if (!permit.probe) return;
+      if (outcome.kind === 'unsent') return store.releaseProbe();
+      await store.endCooldown();
+      resume();
+    },
+    coolingUntil: () => pausedUntil,
   };
 }

@@ -14,10 +14,14 @@ export type UpstreamErrorCode =
 export interface UpstreamErrorDetails {
   /** HTTP status of the upstream answer, when there was one. */
   status?: number;
-  /** The envelope's `code`, when the body could be read. */
+  /** The envelope's `code`, when the body could be read: for logs, never for clients. */
   upstreamCode?: number;
-  /** The envelope's `message`, already scrubbed of the API key. */
+  /** The envelope's `message`: provider text, so it goes to logs only, never to clients. */
   upstreamMessage?: string;
+  /** Why the attempt failed, for logs: `ECONNREFUSED`, `connect timeout`, `status 503`, … */
+  reason?: string;
+  /** False when the request never reached KeyAPI (refused connection, DNS, connect timeout): nothing was paid. */
+  sent?: boolean;
   /** Seconds the provider asked us to wait (429 `Retry-After`). */
   retryAfterSeconds?: number;
   /** A transient failure (429, 5xx, timeout, reset) that another attempt may cure. */
@@ -33,6 +37,8 @@ export class UpstreamError extends Error {
   readonly upstreamMessage: string | undefined;
   readonly retryAfterSeconds: number | undefined;
   readonly retryable: boolean;
+  readonly reason: string | undefined;
+  readonly sent: boolean;
 
   constructor(code: UpstreamErrorCode, message: string, details: UpstreamErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -42,6 +48,8 @@ export class UpstreamError extends Error {
     this.upstreamMessage = details.upstreamMessage;
     this.retryAfterSeconds = details.retryAfterSeconds;
     this.retryable = details.retryable ?? false;
+    this.reason = details.reason;
+    this.sent = details.sent ?? true;
   }
 }
 
@@ -64,7 +72,10 @@ export function codeForStatus(status: number): UpstreamErrorCode {
   return codeByStatus[status] ?? 'UPSTREAM_ERROR';
 }
 
-/** 429, 408 and 5xx are worth another attempt; every other status is a definite answer. */
+/**
+ * 408 and 5xx are worth another attempt; every other status is a definite answer. A 429 is not
+ * retried by the request that met it: it starts the fleet's cool-down instead.
+ */
 export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status === 408 || status >= 500;
+  return status === 408 || status >= 500;
 }

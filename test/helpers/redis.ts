@@ -35,36 +35,55 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A private redis-server on a port of its own, for tests that must stop it. */
-export async function startPrivateRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
+/** A redis-server that keeps nothing on disk, answering on `port` once this resolves. */
+async function spawnRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
+    { stdio: 'ignore' },
   );
-  const url = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const probe = new Redis(`redis://127.0.0.1:${port}`, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   probe.on('error', () => {});
   for (let attempt = 0; ; attempt++) {
     try {
       await probe.connect();
       await probe.ping();
       probe.disconnect();
-      break;
+      return child;
     } catch (error) {
       if (attempt > 100) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+}
+
+export interface PrivateRedis {
+  url: string;
+  /** Kills the server, as a crash would. */
+  stop(): Promise<void>;
+  /** Starts a new, empty server on the same port. */
+  restart(): Promise<void>;
+}
+
+/** A private redis-server on a port of its own, for tests that must stop it. */
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const port = await freePort();
+  let child = await spawnRedis(port);
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+  };
   return {
-    url,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGKILL');
-      await once(child, 'exit');
+    url: `redis://127.0.0.1:${port}`,
+    stop,
+    async restart() {
+      await stop();
+      child = await spawnRedis(port);
     },
   };
 }
