@@ -54,7 +54,7 @@ async function run(
   });
   const send = async (client: number, query: string) => {
     const gateway = gateways[client % gateways.length] as Gateway;
-    const response = await gateway.fetch('http://bench/graphql', {
+    const response = await gateway.yoga.fetch('http://bench/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query }),

@@ -66,7 +66,7 @@ export async function efficiency() {
       LOG_LEVEL: 'silent',
     });
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-    const yoga = createGateway(parsed.config);
+    const { yoga } = createGateway(parsed.config);
     return viaYoga((request) => yoga.fetch(request));
   });
 

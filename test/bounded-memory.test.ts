@@ -1,7 +1,9 @@
-import { getOperationAST, parse } from 'graphql';
+import { type DocumentNode, getOperationAST, parse } from 'graphql';
+import type { LRUCache } from 'lru-cache';
 import { describe, expect, it } from 'vitest';
 import { containsSecret } from '../src/logger.js';
 import { createMetrics } from '../src/metrics.js';
+import { boundedParserCache } from '../src/server/parser-cache.js';
 import { captureLogs } from './helpers/log-capture.js';
 import { connectGateway, TEST_API_KEY, useTestGateway } from './helpers/test-gateway.js';
 
@@ -145,5 +147,26 @@ describe('process metrics', () => {
       first.registry.getSingleMetric('nodejs_eventloop_lag_seconds'),
     );
     expect(second.operations).not.toBe(first.operations);
+  });
+});
+
+describe("yoga's parser cache", () => {
+  it('is bounded by bytes: large distinct documents and garbage evict the oldest', () => {
+    const { documentCache, errorCache } = boundedParserCache() as {
+      documentCache: LRUCache<string, DocumentNode>;
+      errorCache: LRUCache<string, object>;
+    };
+    const fields = Array.from({ length: 300 }, (_, index) => `f${index}`).join(' ');
+    for (let index = 0; index < 1_000; index++) {
+      const text = `query Q${index} { categoryInsight(id: "1") { ${fields} } }`;
+      documentCache.set(text, parse(text));
+      errorCache.set(`${'x'.repeat(60_000)}${index}`, new Error('Syntax Error'));
+    }
+
+    expect(documentCache.calculatedSize).toBeLessThanOrEqual(16 * 1024 * 1024);
+    expect(documentCache.size).toBeLessThan(1_000);
+    expect(documentCache.has(`query Q999 { categoryInsight(id: "1") { ${fields} } }`)).toBe(true);
+    expect(errorCache.calculatedSize).toBeLessThanOrEqual(2 * 1024 * 1024);
+    expect(errorCache.size).toBeLessThanOrEqual(34);
   });
 });

@@ -8,7 +8,7 @@ describe('config', () => {
     expect(result).toEqual({
       ok: true,
       config: {
-        server: { host: '0.0.0.0', port: 4000, graphiql: true },
+        server: { host: '0.0.0.0', port: 4000, metricsPort: 9464, graphiql: true, shutdownDelayMs: 0 },
         upstream: {
           baseUrl: 'https://api.keyapi.ai',
           apiKey: '',
@@ -29,6 +29,7 @@ describe('config', () => {
           maxTotalMs: 20_000,
         },
         breaker: { failureThreshold: 5, cooldownMs: 30_000, quotaPauseMs: 600_000 },
+        cooldown: { baseMs: 1_000, maxMs: 60_000 },
         cache: {
           ttlMs: { '1': 600_000, '7': 3_600_000, '30': 21_600_000, month: 604_800_000 },
           staleGraceMs: 86_400_000,
@@ -40,7 +41,7 @@ describe('config', () => {
         redis: null,
         budgets: { perOperation: 40, perClient: 2_000, global: 20_000 },
         armor: { maxDepth: 8, maxAliases: 15, maxTokens: 1_000, maxDirectives: 10, maxRequestBytes: 65_536 },
-        auth: { tokens: new Map(), trustProxy: false },
+        auth: { tokens: new Map(), trustProxy: 0 },
         logLevel: 'info',
         demo: { latencyMs: 120 },
       },
@@ -56,7 +57,7 @@ describe('config', () => {
     });
 
     expect(result.ok && result.config.demo).toBeNull();
-    expect(result.ok && result.config.server).toEqual({ host: '0.0.0.0', port: 4000, graphiql: false });
+    expect(result.ok && result.config.server).toMatchObject({ host: '0.0.0.0', port: 4000, graphiql: false });
     expect(result.ok && result.config.upstream.baseUrl).toBe('https://api.keyapi.ai');
   });
 
@@ -78,12 +79,62 @@ describe('config', () => {
     ]);
   });
 
-  it('refuses a base URL without a key rather than silently serving demo data', () => {
-    const result = parseConfig({ KEYAPI_BASE_URL: 'http://127.0.0.1:9' });
+  it('refuses a base URL without a key rather than silently serving demo data, with every other problem', () => {
+    const result = parseConfig({ KEYAPI_BASE_URL: 'http://127.0.0.1:9', PORT: 'abc' });
 
-    expect(result).toEqual({
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors).toContain(
+      'KEYAPI_API_KEY: required when KEYAPI_BASE_URL is set (unset both for demo mode)',
+    );
+    expect(!result.ok && result.errors.map((error) => error.split(':')[0])).toEqual([
+      'PORT',
+      'KEYAPI_API_KEY',
+    ]);
+  });
+
+  it('never starts demo mode under NODE_ENV=production unless DEMO_MODE=true says so', () => {
+    const missing = parseConfig({ NODE_ENV: 'production' });
+    const demo = parseConfig({ NODE_ENV: 'production', DEMO_MODE: 'true' });
+    const real = parseConfig({ NODE_ENV: 'production', KEYAPI_API_KEY: 'sk_live_x' });
+
+    expect(missing).toEqual({
       ok: false,
-      errors: ['KEYAPI_API_KEY: required when KEYAPI_BASE_URL is set (unset both for demo mode)'],
+      errors: [
+        'KEYAPI_API_KEY: required under NODE_ENV=production; set it to your KeyAPI key (or DEMO_MODE=true to serve synthetic demo data)',
+      ],
     });
+    expect(demo.ok && demo.config.demo).toEqual({ latencyMs: 120 });
+    expect(real.ok && real.config.demo).toBeNull();
+    expect(parseConfig({ KEYAPI_API_KEY: 'sk_live_x', DEMO_MODE: 'true' })).toEqual({
+      ok: false,
+      errors: ['DEMO_MODE: true conflicts with KEYAPI_API_KEY (unset one of them)'],
+    });
+  });
+
+  it('turns GraphiQL off under NODE_ENV=production unless GRAPHIQL_ENABLED=true', () => {
+    const production = parseConfig({ NODE_ENV: 'production', KEYAPI_API_KEY: 'sk_live_x' });
+    const optedIn = parseConfig({
+      NODE_ENV: 'production',
+      KEYAPI_API_KEY: 'sk_live_x',
+      GRAPHIQL_ENABLED: 'true',
+    });
+
+    expect(production.ok && production.config.server.graphiql).toBe(false);
+    expect(optedIn.ok && optedIn.config.server.graphiql).toBe(true);
+  });
+
+  it('takes TRUST_PROXY as a number of proxy hops, and refuses true', () => {
+    expect(parseConfig({ TRUST_PROXY: '2' })).toMatchObject({
+      ok: true,
+      config: { auth: { trustProxy: 2 } },
+    });
+    expect(parseConfig({ TRUST_PROXY: 'false' })).toMatchObject({
+      ok: true,
+      config: { auth: { trustProxy: 0 } },
+    });
+    const refused = parseConfig({ TRUST_PROXY: 'true' });
+    expect(!refused.ok && refused.errors).toEqual([
+      'TRUST_PROXY: set the number of proxies in front of the gateway (1 behind one load balancer); true would trust an X-Forwarded-For the client wrote',
+    ]);
   });
 });

@@ -1,8 +1,15 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config.js';
 import { THIRD_LEVEL_IDS } from '../src/demo-upstream/catalog.js';
+import { createGateway } from '../src/server/create-gateway.js';
 import { InsightInScopeDocument } from './gql/graphql.js';
+import { listen } from './helpers/listen.js';
+import { captureLogs } from './helpers/log-capture.js';
 import { createTestClock } from './helpers/test-clock.js';
-import { FIXED_NOW, useTestGateway } from './helpers/test-gateway.js';
+import { FIXED_NOW, type GraphQLResponse, TEST_API_KEY, useTestGateway } from './helpers/test-gateway.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -76,6 +83,24 @@ describe('insight cache', () => {
     });
     expect(second.body.extensions?.cost).toMatchObject({ upstreamCalls: 0, cacheHits: 1 });
     expect(harness.upstream.calls).toHaveLength(2);
+  });
+
+  it('keeps the last good answer through a refusal, for the next outage to serve', async () => {
+    const good = await harness.executeText('{ categoryInsight(id: "601583") { id title fetchedAt } }');
+    clock.advance(11 * MINUTE);
+    harness.upstream.setFault('601583', { kind: 'business-error', code: 10_001, message: 'not ranked' }, 1);
+    const refused = await harness.executeText('{ categoryInsight(id: "601583") { id } }');
+    clock.advance(MINUTE + 1);
+    harness.upstream.setFault('601583', { kind: 'status', status: 503 });
+
+    const outage = await harness.executeText('{ categoryInsight(id: "601583") { id title fetchedAt } }');
+
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_ERROR');
+    expect(outage.body.errors).toBeUndefined();
+    expect(outage.body.data).toEqual(good.body.data);
+    expect(outage.body.extensions?.stale).toEqual([
+      expect.objectContaining({ id: '601583:all_regions:1', reason: 'UPSTREAM_UNAVAILABLE' }),
+    ]);
   });
 
   it('does not remember a transient failure', async () => {
@@ -163,6 +188,59 @@ describe('credit budget per operation', () => {
   });
 });
 
+describe('calls that never reached KeyAPI', () => {
+  it('cost nothing anywhere, and the log says why and where', async () => {
+    const closed = createServer().listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const logs = captureLogs();
+    const parsed = parseConfig({
+      KEYAPI_API_KEY: TEST_API_KEY,
+      KEYAPI_BASE_URL: `http://127.0.0.1:${port}`,
+      KEYAPI_RETRY_BASE_DELAY_MS: '0',
+      CREDIT_BUDGET_GLOBAL_DAILY: '20',
+      LOG_LEVEL: 'debug',
+    });
+    if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+    const gateway = createGateway(parsed.config, { clock: () => FIXED_NOW, logDestination: logs.stream });
+    try {
+      const results = [];
+      for (const id of ['601583', '601584', '601590']) {
+        const response = await gateway.yoga.fetch('http://gateway.test/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: `{ categoryInsight(id: "${id}") { id } }` }),
+        });
+        results.push((await response.json()) as GraphQLResponse<unknown>);
+      }
+      const metrics = await gateway.metrics.text();
+
+      for (const result of results) {
+        expect(result.errors?.[0]).toMatchObject({
+          message: 'KeyAPI is unavailable: the connection failed',
+          extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+        });
+        expect(result.extensions?.cost).toMatchObject({ upstreamCalls: 0, credits: 0 });
+      }
+      expect(metrics).toMatch(/^gateway_credits_spent_total 0$/m);
+      expect(metrics).toMatch(/^gateway_daily_credit_budget_remaining 20$/m);
+      const failed = logs.entries().filter((entry) => entry.msg === 'upstream attempt failed');
+      expect(failed).toHaveLength(9);
+      expect(failed[0]).toMatchObject({
+        level: 'debug',
+        host: `127.0.0.1:${port}`,
+        attempt: 1,
+        reason: 'ECONNREFUSED',
+        sent: false,
+      });
+      expect(failed.map((entry) => entry.attempt)).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3]);
+    } finally {
+      await gateway.dispose();
+    }
+  });
+});
+
 describe('daily credit budgets', () => {
   const harness = useTestGateway({
     env: {
@@ -198,6 +276,37 @@ describe('daily credit budgets', () => {
   });
 });
 
+describe('client identity behind a proxy', () => {
+  const harness = useTestGateway({ env: { TRUST_PROXY: '1', CREDIT_BUDGET_PER_CLIENT_DAILY: '20' } });
+
+  it('charges the address the trusted proxy appended, whatever the client wrote before it', async () => {
+    const server = await listen(harness.gateway);
+    try {
+      const results = [];
+      for (const [index, id] of THIRD_LEVEL_IDS.slice(0, 15).entries()) {
+        const response = await fetch(`${server.url}/graphql`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            // The client wrote the first entry; its load balancer appended the second.
+            'x-forwarded-for': `198.51.100.${index}, 203.0.113.7`,
+          },
+          body: JSON.stringify({ query: `{ categoryInsight(id: "${id}") { id } }` }),
+        });
+        results.push((await response.json()) as GraphQLResponse<unknown>);
+      }
+
+      expect(results.filter((result) => result.errors === undefined)).toHaveLength(10);
+      expect(results.slice(10).map((result) => result.errors?.[0]?.extensions)).toEqual(
+        Array(5).fill(expect.objectContaining({ code: 'CREDIT_BUDGET_EXCEEDED', budget: 'client' })),
+      );
+      expect(harness.upstream.calls).toHaveLength(10);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('limits against cost amplification', () => {
   const harness = useTestGateway();
 
@@ -209,7 +318,11 @@ describe('limits against cost amplification', () => {
 
     const result = await harness.executeText(`{ ${aliases.join(' ')} }`);
 
-    expect(result.body.errors?.[0]?.message).toMatch(/Aliases limit of 15 exceeded/);
+    expect(result.status).toBe(400);
+    expect(result.body.errors?.[0]).toMatchObject({
+      message: 'Aliases limit of 15 exceeded, found 50.',
+      extensions: { code: 'MAX_ALIASES_LIMIT' },
+    });
     expect(harness.upstream.calls).toHaveLength(0);
   });
 
@@ -220,14 +333,43 @@ describe('limits against cost amplification', () => {
       `{ categoryInsight(id: "601583") { category { ${selection} } } }`,
     );
 
-    expect(result.body.errors?.[0]?.message).toMatch(/Query depth limit of 8 exceeded/);
+    expect(result.status).toBe(400);
+    expect(result.body.errors?.[0]).toMatchObject({
+      message: 'Query depth limit of 8 exceeded, found 21.',
+      extensions: { code: 'MAX_DEPTH_LIMIT' },
+    });
+    expect(harness.upstream.calls).toHaveLength(0);
+  });
+
+  it('refuses 11 directives with no upstream call', async () => {
+    const fields = Array.from({ length: 11 }, (_, index) => `f${index}: id @include(if: true)`);
+
+    const result = await harness.executeText(`{ categoryInsight(id: "601583") { ${fields.join(' ')} } }`);
+
+    expect(result.status).toBe(400);
+    expect(result.body.errors?.[0]).toMatchObject({
+      message: 'Directives limit of 10 exceeded, found 11.',
+      extensions: { code: 'MAX_DIRECTIVES_LIMIT' },
+    });
     expect(harness.upstream.calls).toHaveLength(0);
   });
 
   it('refuses 10k tokens with no upstream call', async () => {
     const result = await harness.executeText(`{ categoryInsight(id: "601583") { ${'id '.repeat(10_000)} } }`);
 
-    expect(result.body.errors?.[0]?.message).toMatch(/Token limit of 1000 exceeded/);
+    expect(result.status).toBe(400);
+    expect(result.body.errors?.[0]).toMatchObject({
+      message: 'Token limit of 1000 exceeded.',
+      extensions: { code: 'MAX_TOKENS_LIMIT' },
+    });
+    expect(harness.upstream.calls).toHaveLength(0);
+  });
+
+  it('refuses a document that does not parse with GRAPHQL_PARSE_FAILED and no upstream call', async () => {
+    const result = await harness.executeText('{ categoryInsight(id: "601583") { id ');
+
+    expect(result.status).toBe(400);
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
     expect(harness.upstream.calls).toHaveLength(0);
   });
 

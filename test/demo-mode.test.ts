@@ -55,9 +55,9 @@ describe('demo mode over real HTTP', () => {
 
   beforeAll(async () => {
     const started = Date.now();
-    child = npmStart({ PORT: '0', HOST: '127.0.0.1', DEMO_UPSTREAM_LATENCY_MS: '5' });
+    child = npmStart({ PORT: '0', METRICS_PORT: '0', HOST: '127.0.0.1', DEMO_UPSTREAM_LATENCY_MS: '5' });
     output = collect(child);
-    const [, port] = await waitFor(output, /GraphiQL at http:\/\/localhost:(\d+)\/graphql/);
+    const [, port] = await waitFor(output, /GraphQL at http:\/\/localhost:(\d+)\/graphql/);
     baseUrl = `http://127.0.0.1:${port}`;
     console.info(`npm start was ready in ${Date.now() - started} ms`);
   }, 30_000);
@@ -139,13 +139,14 @@ describe('graceful shutdown', () => {
         KEYAPI_API_KEY: '',
         KEYAPI_BASE_URL: '',
         PORT: '0',
+        METRICS_PORT: '0',
         HOST: '127.0.0.1',
         DEMO_UPSTREAM_LATENCY_MS: '400',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output = collect(child);
-    const [, port] = await waitFor(output, /GraphiQL at http:\/\/localhost:(\d+)\/graphql/);
+    const [, port] = await waitFor(output, /GraphQL at http:\/\/localhost:(\d+)\/graphql/);
 
     const inFlight = fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',

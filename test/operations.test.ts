@@ -2,10 +2,18 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
 import { createLogger } from '../src/logger.js';
+import { metricsListener } from '../src/server/metrics-listener.js';
 import { InsightCardDocument } from './gql/graphql.js';
+import { listen } from './helpers/listen.js';
 import { captureLogs } from './helpers/log-capture.js';
 import { startPrivateRedis, uniquePrefix } from './helpers/redis.js';
-import { connectGateway, FIXED_NOW, TEST_API_KEY, useTestGateway } from './helpers/test-gateway.js';
+import {
+  connectGateway,
+  FIXED_NOW,
+  TEST_API_KEY,
+  type TestGateway,
+  useTestGateway,
+} from './helpers/test-gateway.js';
 
 /** The value of one sample in Prometheus text, e.g. `name{label="x"} 3`. */
 function sample(text: string, name: string, labels = ''): number | undefined {
@@ -24,10 +32,8 @@ describe('/metrics', () => {
     await harness.executeText('{ categoryInsight(id: "601583") { title } }');
     await harness.executeText('{ categoryInsight(id: "abc") { id } }');
 
-    const response = await harness.gateway.fetch('http://gateway.test/metrics');
-    const text = await response.text();
+    const text = await harness.metricsText();
 
-    expect(response.headers.get('content-type')).toContain('text/plain');
     expect(
       sample(text, 'gateway_operation_duration_seconds_count', 'operation="InsightCard",outcome="ok"'),
     ).toBe(2);
@@ -158,8 +164,38 @@ describe('the logger', () => {
   });
 });
 
+describe('the metrics listener', () => {
+  const harness = useTestGateway();
+
+  it('serves /metrics on its own port, with process metrics, and nothing on the public port', async () => {
+    const server = await listen(metricsListener(harness.instance.metrics));
+    try {
+      await harness.executeText('{ categoryInsight(id: "601583") { id } }');
+      const scrape = await fetch(`${server.url}/metrics`);
+      const other = await fetch(`${server.url}/graphql`);
+      const publicPort = await harness.gateway.fetch('http://gateway.test/metrics');
+      const text = await scrape.text();
+
+      expect(scrape.status).toBe(200);
+      expect(scrape.headers.get('content-type')).toContain('text/plain');
+      expect(text).toMatch(/^gateway_credits_spent_total 2$/m);
+      expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+      expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+      expect(text).toMatch(/^gateway_redis_up 1$/m);
+      expect(other.status).toBe(404);
+      expect(publicPort.status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('/health and /ready', () => {
   const harness = useTestGateway();
+  const ready = async (gateway: TestGateway) => {
+    const response = await gateway.gateway.fetch('http://gateway.test/ready');
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
 
   it('answers /health with a short JSON status', async () => {
     const response = await harness.gateway.fetch('http://gateway.test/health');
@@ -169,18 +205,20 @@ describe('/health and /ready', () => {
   });
 
   it('is ready with the upstream closed and no Redis configured', async () => {
-    const response = await harness.gateway.fetch('http://gateway.test/ready');
-
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
-      status: 'ready',
-      upstream: 'closed',
-      redis: 'not configured',
-      reasons: [],
+    expect(await ready(harness)).toEqual({
+      status: 200,
+      body: { status: 'ready', upstream: 'closed', rateLimit: 'ok', redis: 'not configured', degraded: [] },
     });
   });
 
-  it('reports Redis reachable, then not, and closes its connection on dispose', async () => {
+  it('answers 503 once draining after SIGTERM, while /health stays 200', async () => {
+    harness.instance.drain();
+
+    expect(await ready(harness)).toEqual({ status: 503, body: { status: 'draining' } });
+    expect((await harness.gateway.fetch('http://gateway.test/health')).status).toBe(200);
+  });
+
+  it('reports Redis reachable, then stays ready without it, and closes its connection on dispose', async () => {
     const redis = await startPrivateRedis();
     const gateway = connectGateway(harness.upstream, {
       env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: uniquePrefix() },
@@ -191,8 +229,8 @@ describe('/health and /ready', () => {
         .split('\n')
         .filter((line) => line.includes('name=tiktok-insights-gateway')).length;
     try {
-      const ready = await gateway.gateway.fetch('http://gateway.test/ready');
-      expect(await ready.json()).toMatchObject({ status: 'ready', redis: 'ok' });
+      await expect.poll(async () => (await ready(gateway)).body.redis).toBe('ok');
+      expect(await ready(gateway)).toMatchObject({ status: 200, body: { status: 'ready' } });
       expect(await gatewayConnections()).toBe(1);
 
       await gateway.close();
@@ -204,12 +242,17 @@ describe('/health and /ready', () => {
       });
       admin.disconnect();
       await redis.stop();
-      const notReady = await unreachable.gateway.fetch('http://gateway.test/ready');
-      expect(notReady.status).toBe(503);
-      expect(await notReady.json()).toMatchObject({
-        status: 'not ready',
-        redis: 'unreachable',
-        reasons: ['Redis is unreachable'],
+      await expect.poll(async () => (await ready(unreachable)).body.redis).toBe('unreachable');
+      // Every instance shares a lost Redis: staying in the load balancer keeps serving from memory.
+      expect(await ready(unreachable)).toEqual({
+        status: 200,
+        body: {
+          status: 'degraded',
+          upstream: 'closed',
+          rateLimit: 'ok',
+          redis: 'unreachable',
+          degraded: ['Redis is unreachable: caching, coalescing and budgets continue per instance'],
+        },
       });
       await unreachable.close();
     } finally {

@@ -103,7 +103,7 @@ describe('response cache switched off', () => {
       credits: 0,
     });
     expect(harness.upstream.calls).toHaveLength(2);
-    const metrics = await (await harness.gateway.fetch('http://gateway.test/metrics')).text();
+    const metrics = await harness.metricsText();
     expect(metrics).not.toMatch(/gateway_response_cache_total\{result="hit"\}/);
     expect(metrics).toMatch(/gateway_cache_lookups_total\{result="hit"\} 2/);
   });

@@ -26,7 +26,7 @@ const parsed = parseConfig({
   ...overrides,
 });
 if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-const server = createServer(createGateway(parsed.config));
+const server = createServer(createGateway(parsed.config).yoga);
 server.listen(0, '127.0.0.1', () => {
   console.log(JSON.stringify({ port: server.address().port, upstream: upstream.url }));
 });

@@ -1,64 +1,59 @@
 import type { Plugin } from 'graphql-yoga';
-import type { Metrics } from '../metrics.js';
 import type { BreakerState } from '../upstream/circuit-breaker.js';
 
-export interface HealthOptions {
-  upstreamState: () => BreakerState;
-  /** Resolves when the shared Redis answers; absent when no Redis is configured. */
-  pingRedis?: () => Promise<unknown>;
-  metrics: Metrics;
-  /** Refreshes gauges that are read rather than counted, just before a scrape. */
-  refreshGauges: () => Promise<void>;
+export interface ReadinessSources {
+  /** True after SIGTERM: this instance is going away. */
+  draining: () => boolean;
+  upstream: () => BreakerState;
+  /** Until when (ms since the epoch) upstream calls are paused after a 429; 0 when they flow. */
+  coolingUntil: () => number;
+  redis: () => 'ok' | 'connecting' | 'unreachable' | 'not configured';
 }
 
-const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2, paused: 3 } as const;
+/** What is degraded for the whole fleet, in the gateway's own words: never a reason to leave the load balancer. */
+function degradations(sources: ReadinessSources, now: number): string[] {
+  const reasons: string[] = [];
+  const upstream = sources.upstream();
+  if (upstream.state === 'paused') {
+    reasons.push(
+      `KeyAPI credits are exhausted: upstream calls paused until ${upstream.until.toISOString()}; cached answers are still served`,
+    );
+  } else if (upstream.state === 'open') {
+    reasons.push(
+      `KeyAPI is failing: the circuit is open until ${upstream.until.toISOString()}; cached answers are still served`,
+    );
+  }
+  if (sources.coolingUntil() > now) {
+    reasons.push('KeyAPI rate limit (429): upstream calls cool down; cached answers are still served');
+  }
+  if (sources.redis() === 'unreachable') {
+    reasons.push('Redis is unreachable: caching, coalescing and budgets continue per instance');
+  }
+  return reasons;
+}
 
 /**
- * `/health`: the process answers. `/ready`: it can do useful work (config loaded, Redis
- * reachable when configured, upstream not paused by a 402 or an open breaker), with the reason
- * when not. `/metrics`: Prometheus text.
+ * `/health`: the process answers (liveness). `/ready`: this instance can take traffic
+ * (readiness): 503 only while it drains after SIGTERM. Trouble every instance shares (Redis
+ * lost, a 402 pause, an open breaker, a 429 cool-down) leaves it 200 with the reasons listed:
+ * taking every pod out of the Service would turn a degraded upstream into a full outage.
  */
-export function useHealth(options: HealthOptions): Plugin {
+export function useHealth(sources: ReadinessSources): Plugin {
   return {
-    async onRequest({ url, endResponse, fetchAPI }) {
+    onRequest({ url, endResponse, fetchAPI }) {
       const json = (body: unknown, status = 200) => endResponse(fetchAPI.Response.json(body, { status }));
-      switch (url.pathname) {
-        case '/health':
-          return json({ status: 'ok' });
-        case '/ready': {
-          const reasons: string[] = [];
-          const upstream = options.upstreamState();
-          if (upstream.state === 'open' || upstream.state === 'paused') {
-            reasons.push(
-              `upstream ${upstream.state} until ${upstream.until.toISOString()}: ${upstream.reason}`,
-            );
-          }
-          let redis: 'ok' | 'unreachable' | 'not configured' = 'not configured';
-          if (options.pingRedis) {
-            redis = await options.pingRedis().then(
-              () => 'ok' as const,
-              () => 'unreachable' as const,
-            );
-            if (redis === 'unreachable') reasons.push('Redis is unreachable');
-          }
-          const body = {
-            status: reasons.length ? 'not ready' : 'ready',
-            upstream: upstream.state,
-            redis,
-            reasons,
-          };
-          return json(body, reasons.length ? 503 : 200);
-        }
-        case '/metrics': {
-          options.metrics.breakerState.set(BREAKER_VALUE[options.upstreamState().state]);
-          await options.refreshGauges();
-          return endResponse(
-            new fetchAPI.Response(await options.metrics.registry.metrics(), {
-              headers: { 'content-type': options.metrics.registry.contentType },
-            }),
-          );
-        }
-      }
+      if (url.pathname === '/health') return json({ status: 'ok' });
+      if (url.pathname !== '/ready') return;
+      if (sources.draining()) return json({ status: 'draining' }, 503);
+      const now = Date.now();
+      const degraded = degradations(sources, now);
+      return json({
+        status: degraded.length > 0 ? 'degraded' : 'ready',
+        upstream: sources.upstream().state,
+        rateLimit: sources.coolingUntil() > now ? 'cooling down' : 'ok',
+        redis: sources.redis(),
+        degraded,
+      });
     },
   };
 }

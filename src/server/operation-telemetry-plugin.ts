@@ -15,7 +15,8 @@ interface Started {
 /** Log lines keep names whole up to here; a client may send any length. */
 const MAX_LOGGED_NAME_LENGTH = 100;
 // Yoga checks the params' shape after this plugin reads them: a name may be any JSON value yet.
-const capped = (name: unknown) => (typeof name === 'string' ? name.slice(0, MAX_LOGGED_NAME_LENGTH) : undefined);
+const capped = (name: unknown) =>
+  typeof name === 'string' ? name.slice(0, MAX_LOGGED_NAME_LENGTH) : undefined;
 const isDocument = (result: unknown): result is DocumentNode =>
   (result as DocumentNode | null)?.kind === Kind.DOCUMENT;
 

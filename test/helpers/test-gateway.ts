@@ -26,7 +26,12 @@ export interface GraphQLResponse<TData> {
 
 export interface TestGateway {
   upstream: DemoUpstream;
-  gateway: Gateway;
+  /** The public GraphQL server, for `fetch` in-process or a `node:http` listener. */
+  gateway: Gateway['yoga'];
+  /** The whole gateway: metrics, drain, dispose. */
+  instance: Gateway;
+  /** What the metrics listener would answer a scrape with. */
+  metricsText(): Promise<string>;
   /** Sends a typed operation through the gateway's real request pipeline. */
   execute<TData, TVariables>(
     document: TypedDocumentNode<TData, TVariables>,
@@ -75,7 +80,8 @@ export function connectGateway(upstream: DemoUpstream, options: TestGatewayOptio
     ...options.env,
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-  const gateway = createGateway(parsed.config, { clock, ...options.deps });
+  const instance = createGateway(parsed.config, { clock, ...options.deps });
+  const gateway = instance.yoga;
 
   async function executeText(
     query: string,
@@ -97,6 +103,8 @@ export function connectGateway(upstream: DemoUpstream, options: TestGatewayOptio
   return {
     upstream,
     gateway,
+    instance,
+    metricsText: () => instance.metrics.text(),
     async execute(document, ...variables) {
       const { body } = await executeText(
         print(document),
@@ -105,7 +113,7 @@ export function connectGateway(upstream: DemoUpstream, options: TestGatewayOptio
       return body as GraphQLResponse<never>;
     },
     executeText,
-    close: async () => gateway.dispose(),
+    close: () => instance.dispose(),
   };
 }
 
