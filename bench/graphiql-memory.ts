@@ -14,6 +14,7 @@ import {
   graphiqlAssetLocation,
   prepareGraphiQLAssets,
 } from '../src/server/graphiql/asset-files.js';
+import { drain } from '../test/helpers/drain.js';
 import { type ChildServer, PRODUCTION_NODE_FLAGS, startChildServer } from './lib/child-server.js';
 
 const IN_MEMORY_COMMIT = 'de3fe6c';
@@ -36,19 +37,6 @@ function inMemoryModule(): string {
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-}
-
-/** Reads a response to its end without keeping it; returns its length. */
-function drain(url: string, acceptEncoding: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    get(url, { headers: { accept: 'text/html', 'accept-encoding': acceptEncoding } }, (response) => {
-      let length = 0;
-      response.on('data', (chunk: Buffer) => {
-        length += chunk.length;
-      });
-      response.on('end', () => resolve(length)).on('error', reject);
-    }).on('error', reject);
-  });
 }
 
 /** The page, then what it loads: nothing for the in-memory page, which inlines everything. */

@@ -7,21 +7,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { parse, validate } from 'graphql';
 import { schema } from '../src/schema/index.js';
 import { analyzeOperation } from '../src/server/operation-analysis.js';
+import { fragmentFanOut } from '../test/helpers/fragment-fan-out.js';
 import { timeInterleaved } from './lib/percentiles.js';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 200);
 const NOW = new Date('2025-12-15T12:00:00Z');
-
-/** 30 spreads of F1, each of 30 spreads of F2, each of 30 of F3: 27,000 paths to one list field. */
-function fragmentFanOut(): string {
-  const spreads = (name: string) => Array.from({ length: 30 }, () => `...${name}`).join(' ');
-  return [
-    `query FanOut($ids: [ID!]!) { ${spreads('F1')} }`,
-    `fragment F1 on Query { ${spreads('F2')} }`,
-    `fragment F2 on Query { ${spreads('F3')} }`,
-    'fragment F3 on Query { categoryInsights(ids: $ids) { id } }',
-  ].join('\n');
-}
 
 const document = parse(fragmentFanOut());
 const cases = [

@@ -9,13 +9,13 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { WebSocket } from 'undici';
 import { THIRD_LEVEL_IDS } from '../src/demo-upstream/catalog.js';
 import { type DemoUpstream, startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
+import { freePort } from '../test/helpers/listen.js';
 import { type PrivateRedis, startPrivateRedis } from '../test/helpers/redis.js';
 
 const API_KEY = 'sk_live_BENCH_0123456789abcdef';
@@ -243,14 +243,6 @@ const codes = (results: ReadonlyArray<{ code: string }>) => {
   for (const { code } of results) counts.set(code, (counts.get(code) ?? 0) + 1);
   return [...counts].map(([code, count]) => `${code}×${count}`).join(', ');
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Starts a gateway, runs `body` against it, and kills it whatever happens. */
 async function withGateway<T>(

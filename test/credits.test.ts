@@ -1,12 +1,9 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { THIRD_LEVEL_IDS } from '../src/demo-upstream/catalog.js';
 import { createGateway } from '../src/server/create-gateway.js';
 import { InsightInScopeDocument } from './gql/graphql.js';
-import { listen } from './helpers/listen.js';
+import { freePort, listen } from './helpers/listen.js';
 import { captureLogs } from './helpers/log-capture.js';
 import { createTestClock } from './helpers/test-clock.js';
 import { FIXED_NOW, type GraphQLResponse, TEST_API_KEY, useTestGateway } from './helpers/test-gateway.js';
@@ -190,10 +187,7 @@ describe('credit budget per operation', () => {
 
 describe('calls that never reached KeyAPI', () => {
   it('cost nothing anywhere, and the log says why and where', async () => {
-    const closed = createServer().listen(0, '127.0.0.1');
-    await once(closed, 'listening');
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await freePort();
     const logs = captureLogs();
     const parsed = parseConfig({
       KEYAPI_API_KEY: TEST_API_KEY,

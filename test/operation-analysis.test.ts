@@ -4,26 +4,13 @@ import { THIRD_LEVEL_IDS } from '../src/demo-upstream/catalog.js';
 import { postCursor } from '../src/domain/post.js';
 import { schema } from '../src/schema/index.js';
 import { analyzeOperation } from '../src/server/operation-analysis.js';
+import { fragmentFanOut } from './helpers/fragment-fan-out.js';
 import { FIXED_NOW, useTestGateway } from './helpers/test-gateway.js';
 
 const NOTHING_SPENT = { upstreamCalls: 0, cacheHits: 0, coalesced: 0, credits: 0 };
 
 /** Distinct, well-formed category IDs: each would be one paid call. */
 const categoryIds = (count: number) => Array.from({ length: count }, (_, index) => String(700_000 + index));
-
-/**
- * The incident's shape: the operation spreads F1 30 times, F1 spreads F2 30 times, F2 spreads F3
- * 30 times, so 27,000 paths lead to the one list field in F3.
- */
-function fragmentFanOut(): string {
-  const spreads = (name: string) => Array.from({ length: 30 }, () => `...${name}`).join(' ');
-  return [
-    `query FanOut($ids: [ID!]!) { ${spreads('F1')} }`,
-    `fragment F1 on Query { ${spreads('F2')} }`,
-    `fragment F2 on Query { ${spreads('F3')} }`,
-    'fragment F3 on Query { categoryInsights(ids: $ids) { id } }',
-  ].join('\n');
-}
 
 describe('operation analysis of a fragment fan-out', () => {
   const harness = useTestGateway();

@@ -11,6 +11,7 @@ import {
   prepareGraphiQLAssets,
 } from '../src/server/graphiql/asset-files.js';
 import { GRAPHIQL_DEFAULT_QUERY } from '../src/server/graphiql-default-query.js';
+import { drain } from './helpers/drain.js';
 import { listen } from './helpers/listen.js';
 import { startTestGateway, useTestGateway } from './helpers/test-gateway.js';
 
@@ -205,19 +206,6 @@ function rawGet(origin: string, path: string): Promise<{ status: number; body: s
         body += chunk;
       });
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body })).on('error', reject);
-    }).on('error', reject);
-  });
-}
-
-/** Reads a response to its end, keeping only its length. */
-function drain(url: string, acceptEncoding: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    get(url, { headers: { accept: 'text/html', 'accept-encoding': acceptEncoding } }, (response) => {
-      let length = 0;
-      response.on('data', (chunk: Buffer) => {
-        length += chunk.length;
-      });
-      response.on('end', () => resolve(length)).on('error', reject);
     }).on('error', reject);
   });
 }
