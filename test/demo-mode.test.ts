@@ -164,6 +164,46 @@ describe('graceful shutdown', () => {
   }, 30_000);
 });
 
+describe('start-up with a real key', () => {
+  it('names the upstream origin and both ports, never the key', async () => {
+    const key = 'sk_live_STARTUP_SECRET_0123456789';
+    const child = npmStart({
+      KEYAPI_API_KEY: key,
+      KEYAPI_BASE_URL: 'http://127.0.0.1:9/keyapi',
+      NODE_ENV: 'production',
+      PORT: '0',
+      METRICS_PORT: '0',
+      HOST: '127.0.0.1',
+    });
+    const output = collect(child);
+    try {
+      const [, port, metricsPort] = await waitFor(
+        output,
+        /GraphQL at http:\/\/localhost:(\d+)\/graphql, metrics at http:\/\/localhost:(\d+)\/metrics/,
+      );
+
+      expect(output.text()).toContain('Upstream: KeyAPI at http://127.0.0.1:9');
+      expect(output.text()).not.toContain(key);
+      expect(output.text()).not.toContain('GraphiQL in a browser');
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+    } finally {
+      stopGroup(child);
+    }
+  }, 30_000);
+
+  it('refuses to start under NODE_ENV=production without a key, saying what to set', async () => {
+    const child = npmStart({ NODE_ENV: 'production', PORT: '0', METRICS_PORT: '0' });
+    const output = collect(child);
+    const [code] = await once(child, 'exit');
+    stopGroup(child);
+
+    expect(code).not.toBe(0);
+    expect(output.text()).toContain('KEYAPI_API_KEY: required under NODE_ENV=production');
+    expect(output.text()).not.toContain('Demo mode');
+  }, 20_000);
+});
+
 describe('start-up with a bad configuration', () => {
   it('lists every problem and exits non-zero', async () => {
     const child = npmStart({
