@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/config.js';
 import { THIRD_LEVEL_IDS } from '../src/demo-upstream/catalog.js';
 import { startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
 import { createGateway, type Gateway } from '../src/server/create-gateway.js';

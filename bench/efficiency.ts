@@ -4,14 +4,17 @@
  * a naive baseline that calls the upstream once per field.
  */
 import { createYoga } from 'graphql-yoga';
-import { parseConfig } from '../src/config.js';
+import { systemClock } from '../src/clock.js';
+import { parseConfig } from '../src/config/config.js';
 import { startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
 import { toCategoryInsight } from '../src/domain/category-insight.js';
-import { parseInsightKeyId, toInsightKey } from '../src/domain/insight-key.js';
+import { type InsightKey, parseInsightKeyId } from '../src/domain/insight-key.js';
 import type { InsightLoader } from '../src/loaders/insight-loader.js';
+import { insightSource } from '../src/loaders/insight-source.js';
 import { schema } from '../src/schema/index.js';
 import { createGateway } from '../src/server/create-gateway.js';
-import { createInsightClient } from '../src/upstream/insight-client.js';
+import { insightDetail } from '../src/upstream/endpoints/insight-detail.js';
+import { createKeyApiClient } from '../src/upstream/keyapi-client.js';
 
 export const FAN_OUT_OPERATIONS: Array<string | { query: string; variables: Record<string, unknown> }> = [
   `{ a: categoryInsight(id: "601583", region: "US", timeScope: 7) { id } b: categoryInsight(id: "601583", region: "us", timeScope: "7") { id }
@@ -72,37 +75,27 @@ export async function efficiency() {
 
   // The naive baseline: the same schema, but every field that needs an insight calls the upstream itself.
   const naive = await run((baseUrl) => {
-    const client = createInsightClient({
-      baseUrl,
-      apiKey: 'bench-key',
-      connectTimeoutMs: 5_000,
-      headersTimeoutMs: 5_000,
-      bodyTimeoutMs: 5_000,
-      requestTimeoutMs: 10_000,
-      maxResponseBytes: 1_048_576,
-      connections: 16,
-    });
+    const client = createKeyApiClient(
+      {
+        baseUrl,
+        apiKey: 'bench-key',
+        connectTimeoutMs: 5_000,
+        headersTimeoutMs: 5_000,
+        bodyTimeoutMs: 5_000,
+        requestTimeoutMs: 10_000,
+        maxResponseBytes: 1_048_576,
+        connections: 16,
+      },
+      systemClock,
+    );
     const now = new Date();
-    const loadKey: InsightLoader['loadKey'] = async (key) =>
-      toCategoryInsight(
-        key,
-        await client.fetchInsight({ id: key.categoryId, region: key.region, timeScope: key.timeScope }),
-        now,
-      );
+    const loadKey = async (key: InsightKey) =>
+      toCategoryInsight(key, await client.call(insightDetail, insightSource.params(key)), now);
     const insights: InsightLoader = {
-      load: (args) =>
-        loadKey(
-          toInsightKey(
-            { id: args.id, region: args.region ?? 'all_regions', timeScope: args.timeScope ?? '1' },
-            now,
-          ),
-        ),
-      loadKey,
+      load: async (args) => loadKey(insightSource.keyOf({ ...args }, now)),
       loadId: (id) => loadKey(parseInsightKeyId(id, now)),
       loadCategory: async (id) =>
-        (await loadKey(toInsightKey({ id, region: 'all_regions', timeScope: '1' }, now))).categoryPath.at(
-          -1,
-        ) ?? null,
+        (await loadKey(insightSource.keyOf({ id }, now))).categoryPath.at(-1) ?? null,
     };
     const yoga = createYoga({ schema, context: () => ({ insights }), logging: false });
     return viaYoga((request) => yoga.fetch(request));

@@ -1,5 +1,5 @@
 import { type Logger as PinoLogger, pino, destination as pinoDestination } from 'pino';
-import type { GatewayConfig } from './config.js';
+import type { GatewayConfig } from './config/config.js';
 
 /** The gateway's log sink: pino, one JSON object a line. */
 export type Logger = PinoLogger;
@@ -145,21 +145,4 @@ export function createGatewayLogger(config: GatewayConfig, destination?: NodeJS.
     secrets: [config.upstream.apiKey, ...config.auth.tokens.keys()],
     destination,
   });
-}
-
-/**
- * Says once per `intervalMs` that a shared dependency failed and the gateway carries on
- * without it; a flapping Redis must not flood the logs.
- */
-export function createDegradationReporter(logger: Logger, what: string, intervalMs = 30_000) {
-  let lastReport = 0;
-  return (error: unknown) => {
-    const now = Date.now();
-    if (now - lastReport < intervalMs) return;
-    lastReport = now;
-    logger.warn(
-      { err: error instanceof Error ? error.message : String(error) },
-      `${what} unavailable; continuing on the in-memory path`,
-    );
-  };
 }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseConfig } from './config.js';
+import { parseConfig } from './config/config.js';
 import { type DemoUpstream, startDemoUpstream } from './demo-upstream/demo-upstream.js';
 import { createGatewayLogger } from './logger.js';
 import { createGateway } from './server/create-gateway.js';
@@ -14,13 +14,14 @@ if (!parsed.ok) {
   console.error(`Invalid configuration:\n${parsed.errors.map((error) => `  - ${error}`).join('\n')}`);
   process.exit(1);
 }
-const { config } = parsed;
-const logger = createGatewayLogger(config);
+const logger = createGatewayLogger(parsed.config);
 
 let demo: DemoUpstream | undefined;
+let config = parsed.config;
 if (config.demo) {
   demo = await startDemoUpstream({ latencyMs: config.demo.latencyMs });
-  config.upstream = { ...config.upstream, baseUrl: demo.url, apiKey: 'demo-key' };
+  // A new config pointing at the stand-in: the parsed one stays as it was read.
+  config = { ...config, upstream: { ...config.upstream, baseUrl: demo.url, apiKey: 'demo-key' } };
   logger.info(
     `Demo mode: KEYAPI_API_KEY is not set, so upstream calls go to the embedded KeyAPI stand-in at ${demo.url} (synthetic data, no credits spent).`,
   );
@@ -28,7 +29,7 @@ if (config.demo) {
   logger.info(`Upstream: KeyAPI at ${new URL(config.upstream.baseUrl).origin}`);
 }
 
-const gateway = createGateway(config);
+const gateway = createGateway(config, { logger });
 const server = createServer(gateway.yoga);
 const metricsServer = createServer(metricsListener(gateway.metrics));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/config.js';
 
 describe('config', () => {
   it('starts in demo mode with documented defaults when nothing is set', () => {
@@ -40,7 +40,14 @@ describe('config', () => {
         responseCache: { maxEntries: 5_000, maxBytes: 33_554_432 },
         redis: null,
         budgets: { perOperation: 40, perClient: 2_000, global: 20_000 },
-        armor: { maxDepth: 8, maxAliases: 15, maxTokens: 1_000, maxDirectives: 10, maxRequestBytes: 65_536 },
+        armor: {
+          maxDepth: 8,
+          maxAliases: 15,
+          maxTokens: 1_000,
+          maxDirectives: 10,
+          maxRequestBytes: 65_536,
+          hideFieldSuggestions: false,
+        },
         auth: { tokens: new Map(), trustProxy: 0 },
         logLevel: 'info',
         demo: { latencyMs: 120 },
@@ -90,6 +97,15 @@ describe('config', () => {
       'PORT',
       'KEYAPI_API_KEY',
     ]);
+  });
+
+  it('echoes each bad value, never a secret, and is frozen once parsed', () => {
+    const bad = parseConfig({ PORT: 'abc', KEYAPI_API_KEY: 'sk_live_x', GATEWAY_TOKENS: 'short-secret-tok' });
+    const good = parseConfig({});
+
+    expect(!bad.ok && bad.errors[0]).toMatch(/^PORT: .* \(got "abc"\)$/);
+    expect(!bad.ok && bad.errors.join('\n')).not.toContain('short-secret-tok');
+    expect(good.ok && Object.isFrozen(good.config.upstream)).toBe(true);
   });
 
   it('never starts demo mode under NODE_ENV=production unless DEMO_MODE=true says so', () => {

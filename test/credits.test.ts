@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/config.js';
 import { THIRD_LEVEL_IDS } from '../src/demo-upstream/catalog.js';
 import { createGateway } from '../src/server/create-gateway.js';
 import { InsightInScopeDocument } from './gql/graphql.js';
 import { freePort, listen } from './helpers/listen.js';
 import { captureLogs } from './helpers/log-capture.js';
-import { createTestClock } from './helpers/test-clock.js';
+import { clockAt, createTestClock } from './helpers/test-clock.js';
 import { FIXED_NOW, type GraphQLResponse, TEST_API_KEY, useTestGateway } from './helpers/test-gateway.js';
 
 const MINUTE = 60_000;
@@ -197,7 +197,10 @@ describe('calls that never reached KeyAPI', () => {
       LOG_LEVEL: 'debug',
     });
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-    const gateway = createGateway(parsed.config, { clock: () => FIXED_NOW, logDestination: logs.stream });
+    const gateway = createGateway(parsed.config, {
+      clock: clockAt(() => FIXED_NOW),
+      logDestination: logs.stream,
+    });
     try {
       const results = [];
       for (const id of ['601583', '601584', '601590']) {

@@ -6,7 +6,7 @@ import { insightKeyId, parseInsightKeyId, toInsightKey } from '../src/domain/ins
 import { paginatePosts, postCursor, toPost } from '../src/domain/post.js';
 import { parseRegion } from '../src/domain/region.js';
 import { newestAvailableMonth, parseTimeScope } from '../src/domain/time-scope.js';
-import { insightInfoSchema } from '../src/upstream/envelope.js';
+import { insightInfoSchema } from '../src/upstream/endpoints/insight-detail.js';
 
 const NOW = new Date('2025-12-15T12:00:00Z');
 

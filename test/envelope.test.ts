@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { envelopeSchema, insightInfoSchema, successDataSchema } from '../src/upstream/envelope.js';
+import { insightDetail, insightInfoSchema } from '../src/upstream/endpoints/insight-detail.js';
+import { envelopeSchema } from '../src/upstream/envelope.js';
 
 /** The provider's own example answer, trimmed to three posts. */
 const providerExample = {
@@ -36,7 +37,7 @@ const providerExample = {
 describe('envelope decoding', () => {
   it("decodes the provider's example answer", () => {
     const envelope = envelopeSchema.parse(providerExample);
-    const { info } = successDataSchema.parse(envelope.data);
+    const info = insightDetail.data.parse(envelope.data);
 
     expect(envelope.code).toBe(0);
     expect(info.url_title).toBe('Perfume');

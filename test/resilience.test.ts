@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { THIRD_LEVEL_IDS } from '../src/demo-upstream/catalog.js';
 import { BrokenAndHealthyDocument, InsightInScopeDocument } from './gql/graphql.js';
@@ -127,7 +126,7 @@ describe('a 429 storm', () => {
     });
 
     // After the pause, a burst of requests: one probe goes out; it meets a 429, so the pause doubles.
-    await sleep(1_050);
+    clock.advance(1_050);
     const probes = await Promise.all(
       THIRD_LEVEL_IDS.slice(1, 21).map((id) => harness.executeText(insight(id))),
     );
@@ -137,7 +136,7 @@ describe('a 429 storm', () => {
     expect(harness.upstream.calls).toHaveLength(2);
 
     harness.upstream.setFault('*', null);
-    await sleep(2_050);
+    clock.advance(2_050);
     const probe = await harness.executeText(insight(THIRD_LEVEL_IDS[1] as string));
     const recovered = await Promise.all(
       THIRD_LEVEL_IDS.slice(2, 5).map((id) => harness.executeText(insight(id))),

@@ -10,7 +10,7 @@ import {
   graphiqlAssetLocation,
   prepareGraphiQLAssets,
 } from '../src/server/graphiql/asset-files.js';
-import { GRAPHIQL_DEFAULT_QUERY } from '../src/server/graphiql-default-query.js';
+import { GRAPHIQL_DEFAULT_QUERY } from '../src/server/graphiql/default-query.js';
 import { drain } from './helpers/drain.js';
 import { listen } from './helpers/listen.js';
 import { startTestGateway, useTestGateway } from './helpers/test-gateway.js';

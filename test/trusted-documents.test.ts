@@ -6,7 +6,7 @@ import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import type { DocumentNode } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InsightCardDocument, PostsPageDocument } from '../operations/gql/graphql.js';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/config.js';
 import { type Listening, listen } from './helpers/listen.js';
 import { startTestGateway, TEST_API_KEY, type TestGateway } from './helpers/test-gateway.js';
 

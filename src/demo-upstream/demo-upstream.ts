@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { newestAvailableMonth } from '../domain/time-scope.js';
-import { INSIGHT_DETAIL_PATH } from '../upstream/insight-client.js';
+import { insightDetail } from '../upstream/endpoints/insight-detail.js';
 import { CATALOG } from './catalog.js';
 import { syntheticInsight } from './synthetic-insight.js';
 
@@ -112,7 +112,7 @@ export async function startDemoUpstream(options: DemoUpstreamOptions = {}): Prom
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', 'http://stand-in');
-    if (url.pathname !== `/${INSIGHT_DETAIL_PATH}`)
+    if (url.pathname !== `/${insightDetail.path}`)
       return sendJson(response, 404, errorBody(404, 'Not found'));
     if (request.method !== 'GET') return sendJson(response, 405, errorBody(405, 'Method not allowed'));
 

@@ -1,4 +1,4 @@
-import type { InsightInfo } from '../upstream/envelope.js';
+import type { InsightInfo } from '../upstream/endpoints/insight-detail.js';
 import { type AudienceAge, type AudienceInterest, toAudienceAges, toAudienceInterests } from './audience.js';
 import { categoryChain, type EcomCategory } from './ecom-category.js';
 import { type InsightKey, insightKeyId } from './insight-key.js';

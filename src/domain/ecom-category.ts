@@ -1,4 +1,4 @@
-import type { InsightInfo, UpstreamEcomCategory } from '../upstream/envelope.js';
+import type { InsightInfo, UpstreamEcomCategory } from '../upstream/endpoints/insight-detail.js';
 
 /** A node of TikTok Shop's category tree, linked toward its level-1 root. */
 export interface EcomCategory {

@@ -1,5 +1,7 @@
 import { InvalidArgumentError } from './invalid-argument-error.js';
 
+/** KeyAPI's default: the past day. */
+export const DEFAULT_TIME_SCOPE = '1';
 const DAY_SCOPES = new Set(['1', '7', '30']);
 /** TikTok launched in September 2016; no month before it can hold data. */
 const EARLIEST_MONTH = '2016-09';

@@ -1,269 +1,176 @@
-import { type CategoryInsight, toCategoryInsight } from '../domain/category-insight.js';
-import { type InsightKey, insightKeyId } from '../domain/insight-key.js';
-import type { InsightInfo } from '../upstream/envelope.js';
-import type { GuardedInsightClient } from '../upstream/guarded-client.js';
+import type { Clock } from '../clock.js';
+import type { KeyApi } from '../upstream/keyapi-client.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
-import { type CachePolicy, freshForMs } from './cache-policy.js';
-import { CreditBudgetError } from './credit-budget-error.js';
-import type { CreditLedger } from './credit-ledger.js';
-import type { FetchLease } from './fetch-lease.js';
-import { type CachedAnswer, refusalError, snapshotRefusal } from './insight-cache.js';
-import type { TieredCache } from './redis-insight-cache.js';
-import { CREDITS_PER_CALL, type RequestCost } from './request-cost.js';
+import { CreditBudgetError } from './budget/credit-budget-error.js';
+import type { OperationBudget } from './budget/operation-budget.js';
+import type { RequestCost } from './budget/request-cost.js';
+import {
+  type CachedAnswer,
+  type GoodAnswer,
+  isRefusal,
+  refusalError,
+  snapshotRefusal,
+} from './cache/cached-answer.js';
+import { type CachePolicy, freshness } from './cache/freshness.js';
+import type { TieredCache } from './cache/tiered-cache.js';
+import { createInFlight } from './coalescing/in-flight.js';
+import type { LeasedCall } from './coalescing/leased-call.js';
+import type { Source } from './source.js';
 
-export interface InsightFetcherOptions {
-  client: GuardedInsightClient;
+/** An answer as the loaders see it: the endpoint's decoded data, and when it was fetched. */
+export interface Fetched<V> {
+  value: V;
+  fetchedAt: Date;
+}
+
+export interface FetcherDeps {
+  keyapi: KeyApi;
   cache: TieredCache;
   /** Set when instances share Redis: one instance pays, the others wait for its answer. */
-  lease?: FetchLease;
-  /** The longest an instance waits for a live lease holder's answer before paying itself. */
-  leaseWaitMs: number;
-  ledger: CreditLedger;
+  leased?: LeasedCall;
+  budget: OperationBudget;
   policy: CachePolicy;
-  /** Upstream calls one operation may pay for. */
-  maxCallsPerOperation: number;
-  clock: () => Date;
-  sleep: (ms: number) => Promise<void>;
-  onSharedError: (error: unknown) => void;
+  clock: Clock;
   /** Told how each lookup was answered. */
   observe: { lookup(result: 'hit' | 'miss' | 'stale'): void; coalesced(): void };
 }
 
-/** Fetches insights for every request of the process, paying for each key as rarely as possible. */
-export interface InsightFetcher {
-  fetch(key: InsightKey, cost: RequestCost): Promise<CategoryInsight>;
+/** Fetches one source's answers for every request of the process, paying for each key as rarely as possible. */
+export interface CachedFetcher<K, V> {
+  fetch(key: K, cost: RequestCost): Promise<Fetched<V>>;
   /** Whether answering `key` now would take an upstream call (for the pre-execution cost check). */
-  needsUpstream(key: InsightKey): Promise<boolean>;
+  needsUpstream(key: K): Promise<boolean>;
 }
 
 interface Outcome {
-  insight: CategoryInsight;
+  good: GoodAnswer;
   /** Set when KeyAPI failed and an older answer was served instead. */
   staleBecause?: string;
 }
 
-/** Definite answers about a key: remembered briefly so a repeated bad ID does not pay again. */
-const isRefusal = (error: unknown): error is UpstreamError =>
-  error instanceof UpstreamError &&
-  (error.code === 'UPSTREAM_BAD_REQUEST' || error.code === 'UPSTREAM_ERROR');
+/**
+ * The orchestrator, in the order a miss meets it: the cache (memory, then Redis), a call already
+ * under way in this process, the cross-instance lease, then one guarded, budgeted call. When the
+ * call fails, an older answer within its grace is served instead.
+ */
+export function createCachedFetcher<K, P, V>(
+  source: Source<K, P, V>,
+  deps: FetcherDeps,
+): CachedFetcher<K, V> {
+  const { cache, clock, observe } = deps;
+  const inFlight = createInFlight<Outcome>();
+  const rules = (key: K) =>
+    freshness(source.freshForMs(key, deps.policy), deps.policy, clock.now().getTime());
+  const cacheId = (key: K) => `${source.name}:${source.keyId(key)}`;
+  const fetched = (good: GoodAnswer): Fetched<V> => ({
+    value: good.value as V,
+    fetchedAt: new Date(good.fetchedAt),
+  });
 
-const LEASE_POLL_MS = 25;
-
-export function createInsightFetcher(options: InsightFetcherOptions): InsightFetcher {
-  const { client, cache, lease, ledger, policy, clock } = options;
-  const inFlight = new Map<string, Promise<Outcome>>();
-
-  const freshFor = (key: InsightKey, kind: CachedAnswer['kind']) =>
-    kind === 'refusal' ? policy.negativeTtlMs : freshForMs(key.timeScope, policy);
-  const isFresh = (key: InsightKey) => (answer: CachedAnswer) =>
-    clock().getTime() < answer.fetchedAt + freshFor(key, answer.kind);
   /** The cached answer for `key` if it is still fresh; a stale one is no answer here. */
-  const freshAnswer = async (key: InsightKey, id: string) => {
-    const answer = await cache.get(id, isFresh(key));
-    return answer && isFresh(key)(answer) ? answer : undefined;
-  };
-  const insightOf = (key: InsightKey, info: InsightInfo, fetchedAt: number) =>
-    toCategoryInsight(key, info, new Date(fetchedAt));
-
-  /** An attempt that never reached KeyAPI was not paid for: the operation and the day get it back. */
-  async function refundAttempt(cost: RequestCost) {
-    cost.upstreamCalls -= 1;
-    await ledger.refund(cost.clientId, CREDITS_PER_CALL);
+  async function freshAnswer(key: K, id: string) {
+    const { isFresh } = rules(key);
+    const answer = await cache.get(id, isFresh);
+    return answer && isFresh(answer) ? answer : undefined;
   }
 
-  async function reserveAttempt(cost: RequestCost) {
-    const max = options.maxCallsPerOperation;
-    if (cost.upstreamCalls >= max) {
-      throw new CreditBudgetError(
-        'operation',
-        `This operation reached its budget of ${max * CREDITS_PER_CALL} credits (${max} upstream calls)`,
-      );
-    }
-    // Counted before the await below, so concurrent attempts cannot all slip under the limit.
-    cost.upstreamCalls += 1;
-    const refused = await ledger.reserve(cost.clientId, CREDITS_PER_CALL);
-    if (refused) {
-      cost.upstreamCalls -= 1;
-      throw new CreditBudgetError(
-        refused,
-        refused === 'client'
-          ? "This client's daily credit budget is spent"
-          : "The gateway's daily credit budget is spent",
-      );
-    }
-  }
-
-  /** The newest good answer known for a key, within its grace window: what an outage may serve. */
-  const lastGoodOf = (key: InsightKey, answer: CachedAnswer | undefined) => {
-    const good = answer?.kind === 'insight' ? answer : answer?.lastGood;
-    return good && clock().getTime() < good.fetchedAt + freshFor(key, 'insight') + policy.staleGraceMs
-      ? { info: good.info, fetchedAt: good.fetchedAt }
-      : undefined;
-  };
-
-  /** How long an answer is kept: its freshness, and for a good copy (or one carried along) its grace too. */
-  const keepFor = (key: InsightKey, answer: CachedAnswer) => {
-    const good = answer.kind === 'insight' ? answer : answer.lastGood;
-    const goodUntil = good ? good.fetchedAt + freshFor(key, 'insight') + policy.staleGraceMs : 0;
-    return Math.max(answer.fetchedAt + freshFor(key, answer.kind), goodUntil) - clock().getTime();
-  };
-
-  async function callUpstream(
-    key: InsightKey,
-    id: string,
-    previous: CachedAnswer | undefined,
-    cost: RequestCost,
-  ): Promise<CachedAnswer> {
+  async function pay(key: K, id: string, previous: CachedAnswer | undefined, cost: RequestCost) {
     let answer: CachedAnswer;
     try {
-      const info = await client.fetchInsight(
-        { id: key.categoryId, region: key.region, timeScope: key.timeScope, requestId: cost.requestId },
-        { beforeAttempt: () => reserveAttempt(cost), notSent: () => refundAttempt(cost) },
-      );
-      answer = { kind: 'insight', info, fetchedAt: clock().getTime() };
+      const options = { scope: id, requestId: cost.requestId, hooks: deps.budget(cost) };
+      const value = await deps.keyapi.call(source.endpoint, source.params(key), options);
+      answer = { kind: 'answer', value, fetchedAt: clock.now().getTime() };
     } catch (error) {
       if (!isRefusal(error)) throw error;
       // A refusal carries the last good copy along, so the next outage still has it to serve.
-      const lastGood = lastGoodOf(key, previous);
+      const lastGood = rules(key).lastGood(previous);
       answer = {
         kind: 'refusal',
         error: snapshotRefusal(error),
-        fetchedAt: clock().getTime(),
+        fetchedAt: clock.now().getTime(),
         ...(lastGood && { lastGood }),
       };
     }
-    const keepMs = keepFor(key, answer);
+    const keepMs = rules(key).keepFor(answer);
     // Nothing to keep (a TTL of 0 turns caching off); lru-cache would even read ttl 0 as "forever".
     if (keepMs > 0) await cache.set(id, answer, keepMs);
     return answer;
   }
 
-  /** Keeps our lease alive while the call runs, so waiting instances know the holder lives. */
-  async function whileLeased<T>(activeLease: FetchLease, id: string, call: () => Promise<T>): Promise<T> {
-    const renewal = setInterval(
-      () => void activeLease.renew(id).catch(options.onSharedError),
-      Math.max(50, Math.floor(activeLease.leaseMs / 3)),
+  async function callOnce(key: K, id: string, previous: CachedAnswer | undefined, cost: RequestCost) {
+    if (!deps.leased) return pay(key, id, previous, cost);
+    const { answer, coalesced } = await deps.leased(
+      id,
+      () => freshAnswer(key, id),
+      () => pay(key, id, previous, cost),
     );
-    try {
-      return await call();
-    } finally {
-      clearInterval(renewal);
-      await activeLease.release(id).catch(options.onSharedError);
-    }
+    if (coalesced) cost.coalesced += 1;
+    return answer;
   }
 
-  /** With Redis: whoever holds the key's lease pays; the others wait for its answer to land. */
-  async function callOnce(
-    key: InsightKey,
+  async function resolve(
+    key: K,
     id: string,
     previous: CachedAnswer | undefined,
     cost: RequestCost,
-  ): Promise<CachedAnswer> {
-    if (!lease) return callUpstream(key, id, previous, cost);
-    const deadline = Date.now() + options.leaseWaitMs;
-    while (Date.now() < deadline) {
-      let won: boolean;
-      try {
-        won = await lease.acquire(id);
-      } catch (error) {
-        options.onSharedError(error);
-        return callUpstream(key, id, previous, cost);
-      }
-      if (won) {
-        return whileLeased(lease, id, async () => {
-          const landed = await freshAnswer(key, id);
-          if (!landed) return callUpstream(key, id, previous, cost);
-          cost.coalesced += 1;
-          return landed;
-        });
-      }
-      while (Date.now() < deadline) {
-        await options.sleep(LEASE_POLL_MS);
-        const landed = await freshAnswer(key, id);
-        if (landed) {
-          cost.coalesced += 1;
-          return landed;
-        }
-        // The holder finished without an answer, or died and its lease ran out: compete again.
-        if (!(await lease.isHeld(id).catch(() => false))) break;
-      }
-    }
-    return callUpstream(key, id, previous, cost);
-  }
-
-  async function resolve(key: InsightKey, id: string, previous: CachedAnswer | undefined, cost: RequestCost) {
+  ): Promise<Outcome> {
     let answer: CachedAnswer;
     try {
       answer = await callOnce(key, id, previous, cost);
     } catch (error) {
-      // Stale-if-error: within the grace window, an old answer beats an outage.
-      const usable = lastGoodOf(key, previous);
-      if (
-        usable &&
-        !isRefusal(error) &&
-        (error instanceof UpstreamError || error instanceof CreditBudgetError)
-      ) {
-        return {
-          insight: insightOf(key, usable.info, usable.fetchedAt),
-          staleBecause: error.code,
-        } satisfies Outcome;
-      }
+      const usable = rules(key).lastGood(previous);
+      const transient =
+        !isRefusal(error) && (error instanceof UpstreamError || error instanceof CreditBudgetError);
+      if (usable && transient) return { good: usable, staleBecause: error.code };
       throw error;
     }
     if (answer.kind === 'refusal') throw refusalError(answer.error);
-    return { insight: insightOf(key, answer.info, answer.fetchedAt) } satisfies Outcome;
+    return { good: answer };
   }
 
-  async function fetch(key: InsightKey, cost: RequestCost): Promise<CategoryInsight> {
-    const id = insightKeyId(key);
-    const cached = await cache.get(id, isFresh(key));
-    if (cached && isFresh(key)(cached)) {
-      cost.cacheHits += 1;
-      options.observe.lookup('hit');
-      if (cached.kind === 'refusal') throw refusalError(cached.error);
-      cost.noteFresh(cached.fetchedAt + freshFor(key, cached.kind));
-      return insightOf(key, cached.info, cached.fetchedAt);
-    }
-
-    let pending = inFlight.get(id);
-    const leader = pending === undefined;
-    options.observe.lookup('miss');
-    if (pending) {
-      cost.coalesced += 1;
-      options.observe.coalesced();
+  function served(key: K, outcome: Outcome, cost: RequestCost): Fetched<V> {
+    if (outcome.staleBecause === undefined) {
+      cost.noteFresh(rules(key).freshUntil(outcome.good));
     } else {
-      pending = resolve(key, id, cached, cost).finally(() => inFlight.delete(id));
-      inFlight.set(id, pending);
+      observe.lookup('stale');
+      const fetchedAt = new Date(outcome.good.fetchedAt).toISOString();
+      cost.stale.push({ id: source.keyId(key), fetchedAt, reason: outcome.staleBecause });
+    }
+    return fetched(outcome.good);
+  }
+
+  async function fetch(key: K, cost: RequestCost): Promise<Fetched<V>> {
+    const id = cacheId(key);
+    const { isFresh, freshUntil } = rules(key);
+    const cached = await cache.get(id, isFresh);
+    if (cached && isFresh(cached)) {
+      cost.cacheHits += 1;
+      observe.lookup('hit');
+      if (cached.kind === 'refusal') throw refusalError(cached.error);
+      cost.noteFresh(freshUntil(cached));
+      return fetched(cached);
+    }
+    observe.lookup('miss');
+    const { promise, leader } = inFlight.join(id, () => resolve(key, id, cached, cost));
+    if (!leader) {
+      cost.coalesced += 1;
+      observe.coalesced();
     }
     try {
-      const outcome = await pending;
-      if (outcome.staleBecause) {
-        options.observe.lookup('stale');
-        cost.stale.push({
-          id,
-          fetchedAt: outcome.insight.fetchedAt.toISOString(),
-          reason: outcome.staleBecause,
-        });
-      } else {
-        cost.noteFresh(outcome.insight.fetchedAt.getTime() + freshFor(key, 'insight'));
-      }
-      return outcome.insight;
+      return served(key, await promise, cost);
     } catch (error) {
       // Another operation's budget is not this one's: ask again on our own account.
-      if (!leader && error instanceof CreditBudgetError) {
-        cost.coalesced -= 1;
-        return fetch(key, cost);
-      }
-      throw error;
+      if (leader || !(error instanceof CreditBudgetError)) throw error;
+      cost.coalesced -= 1;
+      return fetch(key, cost);
     }
   }
 
   return {
     fetch,
     async needsUpstream(key) {
-      const id = insightKeyId(key);
-      if (inFlight.has(id)) return false;
-      return (await freshAnswer(key, id)) === undefined;
+      const id = cacheId(key);
+      return !inFlight.has(id) && (await freshAnswer(key, id)) === undefined;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { EcomCategory } from '../domain/ecom-category.js';
 
 /**
@@ -22,18 +23,10 @@ const DEFAULT_MAX_ENTRIES = 5_000;
 export function createCategoryCatalog({
   maxEntries = DEFAULT_MAX_ENTRIES,
 }: CategoryCatalogOptions = {}): CategoryCatalog {
-  // A Map iterates in insertion order, so re-inserting on every sighting makes the first key the stalest.
-  const categories = new Map<string, EcomCategory>();
+  const categories = new LRUCache<string, EcomCategory>({ max: maxEntries });
   return {
     remember(chain) {
-      for (const category of chain) {
-        categories.delete(category.id);
-        categories.set(category.id, category);
-      }
-      for (const stalest of categories.keys()) {
-        if (categories.size <= maxEntries) break;
-        categories.delete(stalest);
-      }
+      for (const category of chain) categories.set(category.id, category);
     },
     get: (id) => categories.get(id),
     get size() {

@@ -1,16 +1,12 @@
-import DataLoader from 'dataloader';
-import type { CategoryInsight } from '../domain/category-insight.js';
+import { type CategoryInsight, toCategoryInsight } from '../domain/category-insight.js';
 import type { EcomCategory } from '../domain/ecom-category.js';
-import {
-  type InsightKey,
-  insightKeyId,
-  parseCategoryId,
-  parseInsightKeyId,
-  toInsightKey,
-} from '../domain/insight-key.js';
+import { type InsightKey, parseCategoryId, parseInsightKeyId } from '../domain/insight-key.js';
+import { ALL_REGIONS } from '../domain/region.js';
+import { DEFAULT_TIME_SCOPE } from '../domain/time-scope.js';
+import type { InsightInfo } from '../upstream/endpoints/insight-detail.js';
 import type { CategoryCatalog } from './category-catalog.js';
-import type { InsightFetcher } from './insight-fetcher.js';
-import type { RequestCost } from './request-cost.js';
+import { insightSource } from './insight-source.js';
+import type { Loaded, RequestLoaders } from './request-loaders.js';
 
 /** The arguments every path to an insight carries; absent or null region/scope take the defaults. */
 export interface InsightArgs {
@@ -20,14 +16,12 @@ export interface InsightArgs {
 }
 
 /**
- * One per GraphQL request. Every path to an insight (root fields, list items, nested
- * `EcomCategory.insight`, federation references) comes through here, so equal questions
- * asked any number of ways in one operation cost one upstream call.
+ * Every path to an insight (root fields, list items, nested `EcomCategory.insight`, federation
+ * references) comes through here, onto the request's loader for the insight source.
  */
 export interface InsightLoader {
   /** Validates and normalizes, then loads; invalid arguments reject before any upstream call. */
   load(args: InsightArgs): Promise<CategoryInsight>;
-  loadKey(key: InsightKey): Promise<CategoryInsight>;
   /** By public `CategoryInsight.id` ("categoryId:region:timeScope"), validated like arguments. */
   loadId(id: string): Promise<CategoryInsight>;
   /**
@@ -38,42 +32,25 @@ export interface InsightLoader {
 }
 
 export function createInsightLoader(
-  fetcher: InsightFetcher,
+  loaders: RequestLoaders,
   now: Date,
-  cost: RequestCost,
   catalog?: CategoryCatalog,
 ): InsightLoader {
-  const remember = (insight: CategoryInsight) => {
+  const insightOf = ({ key, value, fetchedAt }: Loaded<InsightKey, InsightInfo>) => {
+    const insight = toCategoryInsight(key, value, fetchedAt);
     catalog?.remember(insight.categoryPath);
     return insight;
   };
-  const loader = new DataLoader<InsightKey, CategoryInsight, string>(
-    // Distinct keys of one tick go out together; failures stay per key so siblings keep their data.
-    async (keys) => Promise.all(keys.map((key) => fetcher.fetch(key, cost).then(remember).catch(asError))),
-    { cacheKeyFn: insightKeyId },
-  );
   return {
-    load: async (args) =>
-      loader.load(
-        toInsightKey(
-          { id: args.id, region: args.region ?? 'all_regions', timeScope: args.timeScope ?? '1' },
-          now,
-        ),
-      ),
-    loadKey: (key) => loader.load(key),
-    loadId: async (id) => loader.load(parseInsightKeyId(id, now)),
+    load: (args) => loaders.load(insightSource, { ...args }).then(insightOf),
+    loadId: async (id) => loaders.loadKey(insightSource, parseInsightKeyId(id, now)).then(insightOf),
     loadCategory: async (id) => {
       const categoryId = parseCategoryId(id);
       const known = catalog?.get(categoryId);
       if (known) return known;
-      const insight = await loader.load(
-        toInsightKey({ id: categoryId, region: 'all_regions', timeScope: '1' }, now),
-      );
+      const args = { id: categoryId, region: ALL_REGIONS, timeScope: DEFAULT_TIME_SCOPE };
+      const insight = await loaders.load(insightSource, args).then(insightOf);
       return insight.categoryPath.find((category) => category.id === categoryId) ?? null;
     },
   };
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

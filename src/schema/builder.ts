@@ -6,10 +6,13 @@ import type { CategoryInsight } from '../domain/category-insight.js';
 import type { EcomCategory } from '../domain/ecom-category.js';
 import type { Post, PostPage } from '../domain/post.js';
 import type { InsightLoader } from '../loaders/insight-loader.js';
+import type { RequestLoaders } from '../loaders/request-loaders.js';
 
 /** What every resolver receives; built fresh for each GraphQL request. */
 export interface GatewayContext {
   insights: InsightLoader;
+  /** Every paid source's loader for this request, for resolvers of sources beyond insights. */
+  loaders: RequestLoaders;
 }
 
 type PostEdge = PostPage['edges'][number];

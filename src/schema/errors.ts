@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { type MaskError, maskError } from 'graphql-yoga';
 import { InvalidArgumentError } from '../domain/invalid-argument-error.js';
-import { CreditBudgetError } from '../loaders/credit-budget-error.js';
+import { CreditBudgetError } from '../loaders/budget/credit-budget-error.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
 
 /**

@@ -1,11 +1,17 @@
-import type { InsightArgs } from '../loaders/insight-loader.js';
+import type { AnySource } from '../loaders/source.js';
+
+/** One paid call a field makes: the source that answers it, and the arguments it asks with. */
+export interface PaidCall {
+  source: AnySource;
+  args: Readonly<Record<string, unknown>>;
+}
 
 // Declaration merging is graphql-js's way to type extensions: Pothos checks them against each
 // field's own arguments, and the pre-check reads them from any field without a cast.
 declare module 'graphql' {
   interface GraphQLFieldExtensions<_TSource, _TContext, _TArgs> {
-    /** On a Query field: the insights one call with these arguments asks for, priced before it runs. */
-    insightArgs?: (args: _TArgs) => readonly InsightArgs[];
+    /** On a Query field: the paid calls one call with these arguments makes, priced before it runs. */
+    paidCalls?: (args: _TArgs) => readonly PaidCall[];
     /** Throws InvalidArgumentError for arguments the resolver would refuse, before anything is paid. */
     validateArgs?: (args: _TArgs) => void;
   }

@@ -22,21 +22,26 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { type InsightKey, insightKeyId, toInsightKey } from '../domain/insight-key.js';
 import { InvalidArgumentError } from '../domain/invalid-argument-error.js';
-import { ALL_REGIONS } from '../domain/region.js';
-import type { InsightArgs } from '../loaders/insight-loader.js';
+import type { AnySource } from '../loaders/source.js';
+import type { PaidCall } from '../schema/field-extensions.js';
 
 /** Field nodes plus IDs the analysis may visit for one operation: 100 full lists, far above any page. */
 export const MAX_ANALYSIS_WORK = 50_000;
 
+/** A key some source will be asked for. */
+export interface PricedKey {
+  source: AnySource;
+  key: unknown;
+}
+
 /** What an operation asks for before it runs, or why it must not run at all. */
-export type OperationAnalysis = { keys: InsightKey[] } | { refusal: GraphQLError };
+export type OperationAnalysis = { keys: PricedKey[] } | { refusal: GraphQLError };
 
 /**
- * Reads, before execution, the insight keys an operation asks for at its root (the least it can
- * cost) and checks every field's arguments against its `validateArgs` extension. Nested
- * `insight` fields are not priced: their category is only known once the parent answers.
+ * Reads, before execution, the paid keys an operation asks for at its root (the least it can
+ * cost), from each field's `paidCalls` extension, and checks every field's arguments against its
+ * `validateArgs` extension. Nested fields are not priced: their keys depend on the parent's answer.
  */
 export function analyzeOperation(
   schema: GraphQLSchema,
@@ -69,9 +74,9 @@ export function analyzeOperation(
 class OperationWalk {
   private readonly fragments = new Map<string, FragmentDefinitionNode>();
   private readonly entered = new Set<string>();
-  // By region, then time scope, then ID: nested maps of the raw values, so no key is built per ID.
-  private readonly normalized = new Map<unknown, Map<unknown, Map<unknown, InsightKey | null>>>();
-  private readonly found = new Map<string, InsightKey>();
+  // By source and arguments, so each distinct call is normalized once however often it is asked for.
+  private readonly normalized = new Set<string>();
+  private readonly found = new Map<string, PricedKey>();
   private readonly query: GraphQLObjectType | null | undefined;
   private work = 0;
 
@@ -87,7 +92,7 @@ class OperationWalk {
     }
   }
 
-  keys(): InsightKey[] {
+  keys(): PricedKey[] {
     return [...this.found.values()];
   }
 
@@ -125,8 +130,8 @@ class OperationWalk {
     node: FieldNode,
     onQuery: boolean,
   ): void {
-    const { validateArgs, insightArgs } = definition.extensions;
-    const priced = onQuery ? insightArgs : undefined;
+    const { validateArgs, paidCalls } = definition.extensions;
+    const priced = onQuery ? paidCalls : undefined;
     if (!validateArgs && !priced) return;
     const args = this.argumentsOf(definition, node);
     if (!args) return;
@@ -148,24 +153,16 @@ class OperationWalk {
     }
   }
 
-  private add(item: InsightArgs, node: FieldNode): void {
+  private add({ source, args }: PaidCall, node: FieldNode): void {
     this.count(node);
-    // As the loader does: an explicit null takes the default.
-    const region = item.region ?? ALL_REGIONS;
-    const timeScope = item.timeScope ?? '1';
-    const byId = childOf(childOf(this.normalized, region), timeScope);
-    if (byId.has(item.id)) return;
-    const key = this.normalize({ id: item.id, region, timeScope });
-    byId.set(item.id, key);
-    if (key) this.found.set(insightKeyId(key), key);
-  }
-
-  private normalize(args: Parameters<typeof toInsightKey>[0]): InsightKey | null {
+    const seen = `${source.name}\u0000${JSON.stringify(args)}`;
+    if (this.normalized.has(seen)) return;
+    this.normalized.add(seen);
     try {
-      return toInsightKey(args, this.now);
+      const key = source.keyOf(args, this.now);
+      this.found.set(`${source.name}:${source.keyId(key)}`, { source, key });
     } catch {
       // The resolver refuses it with BAD_USER_INPUT, at no cost.
-      return null;
     }
   }
 
@@ -186,15 +183,6 @@ class OperationWalk {
     this.work += 1;
     if (this.work > MAX_ANALYSIS_WORK) throw tooComplex(node);
   }
-}
-
-function childOf<T>(map: Map<unknown, Map<unknown, T>>, key: unknown): Map<unknown, T> {
-  let child = map.get(key);
-  if (!child) {
-    child = new Map();
-    map.set(key, child);
-  }
-  return child;
 }
 
 function badArgument(error: InvalidArgumentError, node: FieldNode): GraphQLError {

@@ -1,66 +1,12 @@
 import { z } from 'zod';
 
 /**
- * Zod schemas for KeyAPI's answer. Parts the provider may leave out (a null cover, a category
- * chain shorter than three levels) decode to null or an empty list; a field of the wrong type
- * fails the decode, so nothing untyped reaches the domain layer.
+ * KeyAPI's envelope, the same for every endpoint: `code` 0 is success, anything else a business
+ * error; `data` is read by the endpoint's own schema.
  */
-
-const nullableString = z
-  .string()
-  .nullish()
-  .transform((value) => value ?? null);
-
-const ecomCategorySchema = z.object({
-  id: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative().transform(String)]),
-  value: z.string(),
-  label: nullableString,
-  parent_id: z
-    .union([z.string(), z.number().transform(String)])
-    .nullish()
-    .transform((value) => value ?? null),
-});
-
-const audienceAgeSchema = z.object({
-  age_level: z.number().int(),
-  score: z.number().finite(),
-});
-
-/** The one field whose element shape the provider does not document: kept raw, read leniently. */
-const audienceInterestsSchema = z
-  .unknown()
-  .optional()
-  .transform((value) => (Array.isArray(value) ? (value as unknown[]) : []));
-
-function listOf<T extends z.ZodType>(item: T) {
-  return z
-    .array(item)
-    .nullish()
-    .transform((value) => value ?? []);
-}
-
-export const insightInfoSchema = z.object({
-  url_title: nullableString,
-  cover_url: nullableString,
-  ecom_type: nullableString,
-  first_ecom_category: ecomCategorySchema.nullish().transform((value) => value ?? null),
-  second_ecom_category: ecomCategorySchema.nullish().transform((value) => value ?? null),
-  third_ecom_category: ecomCategorySchema.nullish().transform((value) => value ?? null),
-  audience_ages: listOf(audienceAgeSchema),
-  audience_interests: audienceInterestsSchema,
-  hashtags: listOf(z.string()),
-  // Post IDs exceed Number.MAX_SAFE_INTEGER: a number here has already lost digits, so refuse it.
-  posts: listOf(z.string().regex(/^\d{1,20}$/)),
-});
-
-export type InsightInfo = z.output<typeof insightInfoSchema>;
-export type UpstreamEcomCategory = z.output<typeof ecomCategorySchema>;
-
 export const envelopeSchema = z.object({
   code: z.number().int(),
   message: z.string().nullish(),
   data: z.unknown().optional(),
   requestId: z.string().nullish(),
 });
-
-export const successDataSchema = z.object({ info: insightInfoSchema });

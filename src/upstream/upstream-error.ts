@@ -53,6 +53,17 @@ export class UpstreamError extends Error {
   }
 }
 
+/** What a client is told for each code: the gateway's own words, never the provider's. */
+export const friendlyMessage: Record<UpstreamErrorCode, string> = {
+  UPSTREAM_BAD_REQUEST: 'KeyAPI rejected the request as invalid',
+  UPSTREAM_UNAUTHORIZED: "KeyAPI rejected the gateway's API key",
+  UPSTREAM_QUOTA_EXCEEDED: 'KeyAPI credits are exhausted',
+  UPSTREAM_FORBIDDEN: "The gateway's API key may not call this KeyAPI endpoint",
+  UPSTREAM_RATE_LIMITED: 'KeyAPI rate limit reached; try again shortly',
+  UPSTREAM_UNAVAILABLE: 'KeyAPI is unavailable',
+  UPSTREAM_ERROR: 'KeyAPI answered with an error',
+};
+
 const codeByStatus: Record<number, UpstreamErrorCode> = {
   400: 'UPSTREAM_BAD_REQUEST',
   401: 'UPSTREAM_UNAUTHORIZED',

@@ -1,3 +1,5 @@
+import type { Clock } from '../../src/clock.js';
+
 /** A clock the test moves by hand, so expiry and cool-downs need no real waiting. */
 export function createTestClock(start: Date) {
   let now = start.getTime();
@@ -18,4 +20,9 @@ export function createSleepRecorder() {
       waits.push(ms);
     },
   };
+}
+
+/** The gateway's clock with this wall time; durations and pacing still follow real time. */
+export function clockAt(now: () => Date): Clock {
+  return { now, monotonic: () => performance.now() };
 }

@@ -1,13 +1,14 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type GraphQLFormattedError, print } from 'graphql';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/config.js';
 import {
   type DemoUpstream,
   type DemoUpstreamOptions,
   startDemoUpstream,
 } from '../../src/demo-upstream/demo-upstream.js';
 import { createGateway, type Gateway, type GatewayDeps } from '../../src/server/create-gateway.js';
+import { clockAt } from './test-clock.js';
 
 /** Distinctive, so a leak anywhere is easy to spot. */
 export const TEST_API_KEY = 'sk_live_TEST_SECRET_5f3a9c0e1b7d';
@@ -80,7 +81,7 @@ export function connectGateway(upstream: DemoUpstream, options: TestGatewayOptio
     ...options.env,
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-  const instance = createGateway(parsed.config, { clock, ...options.deps });
+  const instance = createGateway(parsed.config, { clock: clockAt(clock), ...options.deps });
   const gateway = instance.yoga;
 
   async function executeText(

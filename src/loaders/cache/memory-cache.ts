@@ -1,43 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { InsightInfo } from '../upstream/envelope.js';
-import { UpstreamError, type UpstreamErrorCode } from '../upstream/upstream-error.js';
-
-/** A remembered upstream answer: the decoded payload, or a definite refusal. */
-export type CachedAnswer =
-  | { kind: 'insight'; info: InsightInfo; fetchedAt: number }
-  | {
-      kind: 'refusal';
-      error: RefusalSnapshot;
-      fetchedAt: number;
-      /** The good answer the refusal replaced, still served when KeyAPI fails within its grace. */
-      lastGood?: { info: InsightInfo; fetchedAt: number };
-    };
-
-/** What a refusal tells the next client: the gateway's own words, no provider text. */
-export interface RefusalSnapshot {
-  code: UpstreamErrorCode;
-  message: string;
-  status?: number;
-}
-
-/** One tier of the insight cache, keyed by the insight key ID. */
-export interface InsightCache {
-  get(id: string): Promise<CachedAnswer | undefined>;
-  /** Keeps `answer` for `keepMs` (its freshness plus the stale grace). */
-  set(id: string, answer: CachedAnswer, keepMs: number): Promise<void>;
-}
-
-export function snapshotRefusal(error: UpstreamError): RefusalSnapshot {
-  return {
-    code: error.code,
-    message: error.message,
-    status: error.status,
-  };
-}
-
-export function refusalError(snapshot: RefusalSnapshot): UpstreamError {
-  return new UpstreamError(snapshot.code, snapshot.message, snapshot);
-}
+import type { AnswerCache, CachedAnswer } from './cached-answer.js';
 
 export interface MemoryCacheOptions {
   maxEntries: number;
@@ -46,12 +8,11 @@ export interface MemoryCacheOptions {
 }
 
 /**
- * The process's own tier: an LRU bounded by entries and by bytes. Answers are kept as UTF-8
- * JSON in buffers, outside the JS heap (10,000 demo answers: 18 MB), and the byte bound then
- * means what it says. Parsed objects take several times that; a JS string would do for ASCII,
- * but one Arabic or Thai hashtag makes V8 store the whole answer at two bytes a character.
+ * The process's own tier: an LRU bounded by entries and by bytes. Answers are kept as UTF-8 JSON
+ * in buffers outside the JS heap, so the byte bound means what it says: a parsed object takes
+ * several times that, and a string with one Arabic or Thai hashtag two bytes a character.
  */
-export function createMemoryCache({ maxEntries, maxBytes }: MemoryCacheOptions): InsightCache {
+export function createMemoryCache({ maxEntries, maxBytes }: MemoryCacheOptions): AnswerCache {
   const lru = new LRUCache<string, Buffer>({
     max: maxEntries,
     maxSize: maxBytes,

@@ -1,15 +1,15 @@
 import type { Redis } from 'ioredis';
-import type { CachedAnswer, InsightCache } from './insight-cache.js';
+import type { AnswerCache, CachedAnswer } from './cached-answer.js';
 
 /** The tier every instance shares: one paid answer serves the whole fleet. */
-export function createRedisCache(redis: Redis): InsightCache {
+export function createRedisCache(redis: Redis): AnswerCache {
   return {
     async get(id) {
-      const text = await redis.get(`insight:${id}`);
+      const text = await redis.get(`answer:${id}`);
       return text === null ? undefined : (JSON.parse(text) as CachedAnswer);
     },
     async set(id, answer, keepMs) {
-      await redis.set(`insight:${id}`, JSON.stringify(answer), 'PX', Math.max(1, Math.round(keepMs)));
+      await redis.set(`answer:${id}`, JSON.stringify(answer), 'PX', Math.max(1, Math.round(keepMs)));
     },
   };
 }
@@ -19,8 +19,8 @@ export function createRedisCache(redis: Redis): InsightCache {
  * write), never as a failed query.
  */
 export function createTieredCache(
-  memory: InsightCache,
-  shared: InsightCache | undefined,
+  memory: AnswerCache,
+  shared: AnswerCache | undefined,
   onSharedError: (error: unknown) => void,
 ) {
   return {

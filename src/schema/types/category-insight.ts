@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../domain/invalid-argument-error.js';
 import { checkPostPageArgs, paginatePosts } from '../../domain/post.js';
+import { insightSource } from '../../loaders/insight-source.js';
 import { builder } from '../builder.js';
 import { scopeArgs } from './scope-args.js';
 
@@ -108,7 +109,7 @@ builder.queryFields((t) => ({
       }),
       ...scopeArgs(),
     },
-    extensions: { insightArgs: (args) => [args] },
+    extensions: { paidCalls: (args) => [{ source: insightSource, args }] },
     resolve: (_root, args, { insights }) => insights.load(args),
   }),
   categoryInsights: t.field({
@@ -122,7 +123,8 @@ builder.queryFields((t) => ({
     },
     extensions: {
       validateArgs: ({ ids }) => checkIdCount(ids),
-      insightArgs: ({ ids, region, timeScope }) => ids.map((id) => ({ id, region, timeScope })),
+      paidCalls: ({ ids, region, timeScope }) =>
+        ids.map((id) => ({ source: insightSource, args: { id, region, timeScope } })),
     },
     resolve: (_root, { ids, region, timeScope }, { insights }) =>
       ids.map((id) => insights.load({ id, region, timeScope })),

@@ -1,4 +1,5 @@
 import { ALL_REGIONS } from '../../domain/region.js';
+import { DEFAULT_TIME_SCOPE } from '../../domain/time-scope.js';
 import { builder } from '../builder.js';
 
 /** `region` and `timeScope`, declared once for every field that leads to an insight. */
@@ -11,7 +12,7 @@ export const scopeArgs = () =>
     }),
     timeScope: t.field({
       type: 'TimeScope',
-      defaultValue: '1',
+      defaultValue: DEFAULT_TIME_SCOPE,
       description: 'The period covered: 1 (the default), 7 or 30 past days, or a month "YYYY-MM".',
     }),
   }));

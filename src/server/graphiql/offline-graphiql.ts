@@ -1,7 +1,7 @@
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
-import { graphiqlAssetLocation, prepareGraphiQLAssets } from './graphiql/asset-files.js';
-import { ASSETS_PATH, useGraphiQLAssets } from './graphiql/graphiql-assets-plugin.js';
-import { renderGraphiQLPage } from './graphiql/graphiql-page.js';
+import { graphiqlAssetLocation, prepareGraphiQLAssets } from './asset-files.js';
+import { ASSETS_PATH, useGraphiQLAssets } from './graphiql-assets-plugin.js';
+import { renderGraphiQLPage } from './graphiql-page.js';
 
 export interface OfflineGraphiQL {
   /** Yoga's `renderGraphiQL`. */

@@ -1,5 +1,5 @@
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import { bearerToken } from './client-identity.js';
+import { bearerToken } from '../client-identity.js';
 
 /**
  * When tokens are configured, a GraphQL request must carry one as a bearer token. A missing or

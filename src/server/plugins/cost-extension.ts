@@ -1,5 +1,5 @@
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import type { RequestCost } from '../loaders/request-cost.js';
+import type { RequestCost } from '../../loaders/budget/request-cost.js';
 
 /**
  * Puts what the operation cost in `extensions.cost`, and any answers served stale in

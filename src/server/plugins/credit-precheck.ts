@@ -1,16 +1,17 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { InsightKey } from '../domain/insight-key.js';
-import type { CreditLedger } from '../loaders/credit-ledger.js';
-import type { InsightFetcher } from '../loaders/insight-fetcher.js';
-import { CREDITS_PER_CALL, type RequestCost } from '../loaders/request-cost.js';
-import { analyzeOperation } from './operation-analysis.js';
+import type { Clock } from '../../clock.js';
+import type { CreditLedger } from '../../loaders/budget/credit-ledger.js';
+import { CREDITS_PER_CALL, type RequestCost } from '../../loaders/budget/request-cost.js';
+import type { Fetchers } from '../../loaders/request-loaders.js';
+import { analyzeOperation, type PricedKey } from '../operation-analysis.js';
 
 export interface CreditPrecheckOptions {
-  fetcher: InsightFetcher;
+  /** Each paid source's fetcher, which knows whether a key would need a call now. */
+  fetchers: Fetchers;
   ledger: CreditLedger;
   perOperationCredits: number;
-  clock: () => Date;
+  clock: Clock;
 }
 
 /**
@@ -27,7 +28,7 @@ export function useCreditPrecheck(options: CreditPrecheckOptions): Plugin<{ cost
         args.document,
         args.operationName,
         args.variableValues,
-        options.clock(),
+        options.clock.now(),
       );
       const refusal =
         'refusal' in analysis ? analysis.refusal : await budgetRefusal(analysis.keys, cost, options);
@@ -37,7 +38,7 @@ export function useCreditPrecheck(options: CreditPrecheckOptions): Plugin<{ cost
 }
 
 async function budgetRefusal(
-  keys: InsightKey[],
+  keys: PricedKey[],
   cost: RequestCost,
   options: CreditPrecheckOptions,
 ): Promise<GraphQLError | undefined> {
@@ -47,7 +48,9 @@ async function budgetRefusal(
   // The common case: even with nothing cached the operation fits, so no cache lookups.
   if (keys.length * CREDITS_PER_CALL <= allowedAtMost) return undefined;
   let calls = 0;
-  for (const key of keys) if (await options.fetcher.needsUpstream(key)) calls += 1;
+  for (const { source, key } of keys) {
+    if (await options.fetchers.get(source.name)?.needsUpstream(key)) calls += 1;
+  }
   const [budget, allowed] = (
     [
       ['operation', options.perOperationCredits],

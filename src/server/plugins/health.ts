@@ -1,17 +1,17 @@
 import type { Plugin } from 'graphql-yoga';
-import type { BreakerState } from '../upstream/circuit-breaker.js';
+import type { BreakerState } from '../../upstream/resilience/circuit-breaker.js';
 
 export interface ReadinessSources {
   /** True after SIGTERM: this instance is going away. */
   draining: () => boolean;
   upstream: () => BreakerState;
-  /** Until when (ms since the epoch) upstream calls are paused after a 429; 0 when they flow. */
-  coolingUntil: () => number;
+  /** How long upstream calls stay paused after a 429; 0 when they flow. */
+  coolingMs: () => number;
   redis: () => 'ok' | 'connecting' | 'unreachable' | 'not configured';
 }
 
 /** What is degraded for the whole fleet, in the gateway's own words: never a reason to leave the load balancer. */
-function degradations(sources: ReadinessSources, now: number): string[] {
+function degradations(sources: ReadinessSources): string[] {
   const reasons: string[] = [];
   const upstream = sources.upstream();
   if (upstream.state === 'paused') {
@@ -23,7 +23,7 @@ function degradations(sources: ReadinessSources, now: number): string[] {
       `KeyAPI is failing: the circuit is open until ${upstream.until.toISOString()}; cached answers are still served`,
     );
   }
-  if (sources.coolingUntil() > now) {
+  if (sources.coolingMs() > 0) {
     reasons.push('KeyAPI rate limit (429): upstream calls cool down; cached answers are still served');
   }
   if (sources.redis() === 'unreachable') {
@@ -45,12 +45,11 @@ export function useHealth(sources: ReadinessSources): Plugin {
       if (url.pathname === '/health') return json({ status: 'ok' });
       if (url.pathname !== '/ready') return;
       if (sources.draining()) return json({ status: 'draining' }, 503);
-      const now = Date.now();
-      const degraded = degradations(sources, now);
+      const degraded = degradations(sources);
       return json({
         status: degraded.length > 0 ? 'degraded' : 'ready',
         upstream: sources.upstream().state,
-        rateLimit: sources.coolingUntil() > now ? 'cooling down' : 'ok',
+        rateLimit: sources.coolingMs() > 0 ? 'cooling down' : 'ok',
         redis: sources.redis(),
         degraded,
       });

@@ -1,7 +1,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayConfig } from '../config.js';
+import type { GatewayConfig } from '../../config/config.js';
 
 type Limit = 'DEPTH' | 'ALIASES' | 'DIRECTIVES' | 'TOKENS';
 
@@ -22,13 +22,17 @@ const refused = (limit: Limit) => ({
   ],
 });
 
-/** Depth, aliases, directives and tokens, each refused before execution with a stable code. */
+/**
+ * Depth, aliases, directives and tokens, each refused before execution with a stable code; field
+ * suggestions only outside production, where they help a developer more than an attacker.
+ */
 export function useOperationLimits(armor: GatewayConfig['armor']): Plugin {
   return EnvelopArmorPlugin({
     maxDepth: { n: armor.maxDepth, ...refused('DEPTH') },
     maxAliases: { n: armor.maxAliases, ...refused('ALIASES') },
     maxTokens: { n: armor.maxTokens, ...refused('TOKENS') },
     maxDirectives: { n: armor.maxDirectives, ...refused('DIRECTIVES') },
+    blockFieldSuggestion: { enabled: armor.hideFieldSuggestions },
     // Credits, not field weights, are what an operation costs here: the pre-check prices them.
     costLimit: { enabled: false },
   }) as Plugin;

@@ -1,7 +1,7 @@
 import { type DocumentNode, type ExecutionResult, getOperationAST, Kind } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Logger } from '../logger.js';
-import { type Metrics, UNPARSED_OPERATION } from '../metrics.js';
+import type { Logger } from '../../logger.js';
+import { type Metrics, UNPARSED_OPERATION } from '../../metrics.js';
 import { requestIdOf } from './request-id.js';
 
 interface Started {
@@ -32,12 +32,12 @@ function outcomeOf(result: ExecutionResult): 'ok' | 'partial' | 'error' {
  * documents, bounded by `metrics.operationLabel`. Requests that reach no parsed document are
  * `unparsed`, not `other`, so junk and refusals stay apart from real operations past the cap.
  */
-export function useOperationTelemetry(logger: Logger, metrics: Metrics): Plugin {
+export function useOperationTelemetry(logger: Logger, metrics: Metrics, monotonic: () => number): Plugin {
   const started = new WeakMap<Request, Started>();
   return {
     onParams({ request, params }) {
       started.set(request, {
-        at: performance.now(),
+        at: monotonic(),
         label: UNPARSED_OPERATION,
         name: capped(params.operationName),
       });
@@ -56,7 +56,7 @@ export function useOperationTelemetry(logger: Logger, metrics: Metrics): Plugin 
       const start = started.get(request);
       if (!start || Array.isArray(result) || !('errors' in result || 'data' in result)) return;
       const outcome = outcomeOf(result as ExecutionResult);
-      const seconds = (performance.now() - start.at) / 1000;
+      const seconds = (monotonic() - start.at) / 1000;
       metrics.operations.observe({ operation: start.label, outcome }, seconds);
       logger.info(
         {

@@ -1,13 +1,14 @@
 import { getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
-import type { RequestCost } from '../loaders/request-cost.js';
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
-import { bearerToken } from './client-identity.js';
+import type { Clock } from '../../clock.js';
+import type { RequestCost } from '../../loaders/budget/request-cost.js';
+import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../metrics.js';
+import { bearerToken } from '../client-identity.js';
+import { regularMediaType } from '../response-media-type.js';
 import { bodyText, isJsonPost } from './request-body.js';
 import { requestIdOf } from './request-id.js';
-import { regularMediaType } from './response-media-type.js';
 
 export interface ResponseCacheOptions {
   maxEntries: number;
@@ -18,7 +19,7 @@ export interface ResponseCacheOptions {
   maxRequestBytes: number;
   /** When set, only requests carrying one of these tokens are replayed; yoga refuses the rest. */
   tokens: ReadonlyMap<string, string>;
-  clock: () => Date;
+  clock: Clock;
   metrics: Metrics;
   logger: Logger;
 }
@@ -59,20 +60,20 @@ export function useResponseCache(
       // A client that accepts no JSON type gets what yoga answers it: an event stream, or 406.
       const mediaType = regularMediaType(request);
       if (mediaType === undefined) return;
-      const started = performance.now();
+      const started = options.clock.monotonic();
       // Read once: on a miss, the GraphQL parser takes the same text (see request-body.ts).
       const key = await bodyText(request, options.maxRequestBytes).catch(() => undefined);
       // The GraphQL parser meets the same refusal (a body longer than declared) and answers it.
       if (key === undefined) return;
       const entry = cache.get(key);
-      if (!entry || options.clock().getTime() >= entry.expiresAt) {
+      if (!entry || options.clock.now().getTime() >= entry.expiresAt) {
         bodies.set(request, key);
         return;
       }
       endResponse(
         new fetchAPI.Response(entry.body, { headers: { 'content-type': `${mediaType}; charset=utf-8` } }),
       );
-      const seconds = (performance.now() - started) / 1000;
+      const seconds = (options.clock.monotonic() - started) / 1000;
       options.metrics.responseCache.inc({ result: 'hit' });
       options.metrics.operations.observe({ operation: entry.operation, outcome: 'ok' }, seconds);
       options.logger.info(
@@ -93,7 +94,7 @@ export function useResponseCache(
         onExecuteDone({ result }) {
           const { cost } = args.contextValue;
           if (isAsyncIterable(result) || result.errors?.length || cost.stale.length > 0) return;
-          const now = options.clock().getTime();
+          const now = options.clock.now().getTime();
           const expiresAt = Math.min(cost.freshUntil, now + options.maxAgeMs);
           if (expiresAt <= now) return;
           const free = { upstreamCalls: 0, cacheHits: cost.servedFresh, coalesced: 0, credits: 0 };

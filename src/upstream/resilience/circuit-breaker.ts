@@ -1,5 +1,7 @@
 import { LRUCache } from 'lru-cache';
-import { UpstreamError } from './upstream-error.js';
+import type { Clock } from '../../clock.js';
+import { UpstreamError } from '../upstream-error.js';
+import type { Stage } from './guard.js';
 
 export interface CircuitBreakerOptions {
   /** Consecutive failures of one key that open its circuit; distinct failing keys that open everyone's. */
@@ -48,13 +50,13 @@ export class CircuitBreaker {
 
   constructor(
     private readonly options: CircuitBreakerOptions,
-    private readonly clock: () => Date,
+    private readonly clock: Clock,
     private readonly onTransition: (transition: BreakerTransition, state: BreakerState) => void = () => {},
   ) {}
 
   /** The upstream-wide state (a single key's open circuit is not an outage). */
   state(): BreakerState {
-    const now = this.clock().getTime();
+    const now = this.clock.now().getTime();
     if (this.pausedUntil > 0 && now >= this.pausedUntil) {
       this.pausedUntil = 0;
       this.report('resumed');
@@ -100,7 +102,7 @@ export class CircuitBreaker {
     }
     const circuit = this.circuits.get(key);
     const keyOpen = circuit !== undefined && circuit.failures >= this.options.failureThreshold;
-    if (keyOpen && (this.clock().getTime() < circuit.openUntil || circuit.probing)) {
+    if (keyOpen && (this.clock.now().getTime() < circuit.openUntil || circuit.probing)) {
       return unavailable('KeyAPI keeps failing for this category, region and time scope; try again later');
     }
     return undefined;
@@ -125,7 +127,7 @@ export class CircuitBreaker {
     if (!(error instanceof UpstreamError)) {
       this.abandon(key);
     } else if (error.code === 'UPSTREAM_QUOTA_EXCEEDED') {
-      this.pausedUntil = this.clock().getTime() + this.options.quotaPauseMs;
+      this.pausedUntil = this.clock.now().getTime() + this.options.quotaPauseMs;
       this.report('paused');
       this.abandon(key);
     } else if (error.code === 'UPSTREAM_UNAVAILABLE') {
@@ -138,7 +140,7 @@ export class CircuitBreaker {
 
   /** Only an unavailable upstream trips a circuit: the key's own, and everyone's once enough keys fail. */
   private onUnavailable(key: string): void {
-    const now = this.clock().getTime();
+    const now = this.clock.now().getTime();
     const circuit = this.circuits.get(key) ?? { failures: 0, openUntil: 0, probing: false };
     circuit.failures += 1;
     circuit.probing = false;
@@ -159,4 +161,27 @@ export class CircuitBreaker {
     this.told[flag] = on;
     this.onTransition(transition, this.state());
   }
+}
+
+/** Fails at once while the circuit is open for the call's key or for everyone, before any queueing. */
+export function failFastWhileOpen(breaker: CircuitBreaker): Stage {
+  return (next) => (call) => {
+    breaker.check(call.scope);
+    return next(call);
+  };
+}
+
+/** Claims the half-open probe if there is one, and has the breaker judge what the attempt met. */
+export function judgedBy(breaker: CircuitBreaker): Stage {
+  return (next) => async (call) => {
+    breaker.admit(call.scope);
+    try {
+      const result = await next(call);
+      breaker.onSuccess(call.scope);
+      return result;
+    } catch (error) {
+      breaker.onFailure(call.scope, error);
+      throw error;
+    }
+  };
 }

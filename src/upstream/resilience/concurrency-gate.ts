@@ -1,4 +1,5 @@
-import { UpstreamError } from './upstream-error.js';
+import { UpstreamError } from '../upstream-error.js';
+import type { Stage } from './guard.js';
 
 export interface ConcurrencyGateOptions {
   /** Upstream calls in flight at once. */
@@ -62,4 +63,9 @@ export class ConcurrencyGate {
     if (next) next();
     else this.active -= 1;
   }
+}
+
+/** At most `maxConcurrent` attempts in flight; the rest wait in the gate's bounded queue. */
+export function queued(gate: ConcurrencyGate): Stage {
+  return (next) => (call) => gate.run(() => next(call));
 }

@@ -1,4 +1,6 @@
-import { UpstreamError } from './upstream-error.js';
+import type { Clock } from '../../clock.js';
+import { UpstreamError } from '../upstream-error.js';
+import type { Stage } from './guard.js';
 
 export interface TokenBucketOptions {
   /** Calls per second, on average. */
@@ -47,8 +49,8 @@ export type AttemptOutcome =
 export interface RateLimiter {
   /** Fails at once while this instance knows the fleet is cooling down, before any queueing. */
   check(): void;
-  /** Resolves when a call may go out; rejects with UPSTREAM_RATE_LIMITED if cooling, or if a token comes after `deadline`. */
-  acquire(deadline: number): Promise<Permit>;
+  /** Resolves when a call may go out; rejects with UPSTREAM_RATE_LIMITED if cooling, or if no token comes within `waitMs`. */
+  acquire(waitMs: number): Promise<Permit>;
   /** Reports what the permitted call met, so the cool-down starts, ends or lets another probe try. */
   settle(permit: Permit, outcome: AttemptOutcome): Promise<void>;
   /** Until when (ms since the epoch) this instance last knew calls to be paused; 0 when they flow. */
@@ -64,13 +66,15 @@ export function cooldownDelay(strikes: number, retryAfterMs: number | undefined,
   return Math.min(options.maxMs, retryAfterMs ?? options.baseMs * 2 ** (strikes - 1));
 }
 
+/** The bucket refills on the monotonic clock; the cool-down follows the wall clock, as the breaker's pauses do. */
 export function createMemoryRateStore(
   { qps, burst }: TokenBucketOptions,
   cooldown: CooldownOptions,
-  now: () => number = Date.now,
+  clock: Clock,
 ): RateStore {
+  const now = () => clock.now().getTime();
   let tokens = burst;
-  let refilledAt = now();
+  let refilledAt = clock.monotonic();
   let coolUntil = 0;
   let probeUntil = 0;
   let strikes = 0;
@@ -79,8 +83,9 @@ export function createMemoryRateStore(
       const current = now();
       if (current < coolUntil) return { kind: 'cooling', ms: coolUntil - current };
       if (coolUntil > 0 && current < probeUntil) return { kind: 'cooling', ms: probeUntil - current };
-      tokens = Math.min(burst, tokens + ((current - refilledAt) * qps) / 1000);
-      refilledAt = current;
+      const elapsed = clock.monotonic();
+      tokens = Math.min(burst, tokens + ((elapsed - refilledAt) * qps) / 1000);
+      refilledAt = elapsed;
       if (tokens < 1) return { kind: 'wait', ms: Math.ceil(((1 - tokens) * 1000) / qps) };
       tokens -= 1;
       if (coolUntil === 0) return { kind: 'go', probe: false };
@@ -121,9 +126,10 @@ const cooling = (ms: number) =>
 export function createRateLimiter(
   store: RateStore,
   sleep: (ms: number) => Promise<void>,
+  clock: Clock,
   onTransition: (transition: CooldownTransition, ms: number) => void = () => {},
-  now: () => number = Date.now,
 ): RateLimiter {
+  const now = () => clock.now().getTime();
   let pausedUntil = 0;
   let paused = false;
   const pause = (ms: number) => {
@@ -141,7 +147,8 @@ export function createRateLimiter(
       const left = pausedUntil - now();
       if (left > 0) throw cooling(left);
     },
-    async acquire(deadline) {
+    async acquire(waitMs) {
+      const deadline = clock.monotonic() + waitMs;
       for (;;) {
         const take = await store.take();
         if (take.kind === 'cooling') {
@@ -153,7 +160,7 @@ export function createRateLimiter(
           if (!take.probe) resume();
           return { probe: take.probe };
         }
-        if (now() + take.ms > deadline) throw pacing();
+        if (clock.monotonic() + take.ms > deadline) throw pacing();
         await sleep(take.ms);
       }
     },
@@ -165,5 +172,36 @@ export function createRateLimiter(
       resume();
     },
     coolingUntil: () => pausedUntil,
+  };
+}
+
+/** Fails at once while the fleet cools down after a 429, before any queueing. */
+export function failFastWhileCooling(limiter: RateLimiter): Stage {
+  return (next) => (call) => {
+    limiter.check();
+    return next(call);
+  };
+}
+
+/** What an attempt met, as the cool-down sees it: a 429, any other answer, or nothing sent. */
+export function outcomeOf(error: unknown): AttemptOutcome {
+  if (!(error instanceof UpstreamError) || !error.sent) return { kind: 'unsent' };
+  if (error.status !== 429) return { kind: 'answered' };
+  const seconds = error.retryAfterSeconds;
+  return { kind: 'rate-limited', retryAfterMs: seconds === undefined ? undefined : seconds * 1000 };
+}
+
+/** Waits for a token (up to `waitMs`), then reports what the attempt met to the cool-down. */
+export function paced(limiter: RateLimiter, waitMs: number): Stage {
+  return (next) => async (call) => {
+    const permit = await limiter.acquire(waitMs);
+    try {
+      const result = await next(call);
+      await limiter.settle(permit, { kind: 'answered' });
+      return result;
+    } catch (error) {
+      await limiter.settle(permit, outcomeOf(error));
+      throw error;
+    }
   };
 }

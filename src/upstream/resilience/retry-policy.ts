@@ -1,4 +1,5 @@
-import { UpstreamError } from './upstream-error.js';
+import { UpstreamError } from '../upstream-error.js';
+import type { Stage } from './guard.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -33,4 +34,26 @@ export function retryDelay(
     delay = Math.round(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
   }
   return elapsedMs + delay > policy.maxTotalMs ? undefined : delay;
+}
+
+/** Runs the rest of the pipeline again for each transient failure the policy allows. */
+export function retried(
+  policy: RetryPolicy,
+  sleep: (ms: number) => Promise<void>,
+  monotonic: () => number,
+  onRetry: () => void,
+): Stage {
+  return (next) => async (call) => {
+    const started = monotonic();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await next({ ...call, attempt });
+      } catch (error) {
+        const delay = retryDelay(error, attempt, monotonic() - started, policy);
+        if (delay === undefined) throw error;
+        onRetry();
+        await sleep(delay);
+      }
+    }
+  };
 }

@@ -1,0 +1,82 @@
+import type { FetchLease } from './fetch-lease.js';
+
+export interface LeasedCallOptions {
+  lease: FetchLease;
+  /** The longest an instance waits for a live holder's answer before paying itself. */
+  waitMs: number;
+  /** How often a waiter looks for the holder's answer. */
+  pollMs: number;
+  monotonic: () => number;
+  sleep: (ms: number) => Promise<void>;
+  onSharedError: (error: unknown) => void;
+}
+
+/**
+ * Cross-instance coalescing: whoever holds an ID's lease pays, renewing it while the call runs;
+ * the others wait for its answer to land, and compete again when the holder finishes without
+ * one or dies. A Redis failure never fails the call: the instance pays alone.
+ */
+export function createLeasedCall({
+  lease,
+  waitMs,
+  pollMs,
+  monotonic,
+  sleep,
+  onSharedError,
+}: LeasedCallOptions) {
+  async function whileHeld<A>(id: string, work: () => Promise<A>): Promise<A> {
+    const renewal = setInterval(
+      () => void lease.renew(id).catch(onSharedError),
+      Math.max(50, Math.floor(lease.leaseMs / 3)),
+    );
+    try {
+      return await work();
+    } finally {
+      clearInterval(renewal);
+      await lease.release(id).catch(onSharedError);
+    }
+  }
+
+  /** Waits while another instance holds the lease; its answer, or undefined to compete again. */
+  async function waitForHolder<A>(id: string, landed: () => Promise<A | undefined>, deadline: number) {
+    while (monotonic() < deadline) {
+      await sleep(pollMs);
+      const answer = await landed();
+      if (answer) return answer;
+      if (!(await lease.isHeld(id).catch(() => false))) return undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * `landed` reads an answer another instance may have stored; `pay` makes the call. Returns
+   * what was paid for, or what landed (with `coalesced` set).
+   */
+  return async function leased<A>(
+    id: string,
+    landed: () => Promise<A | undefined>,
+    pay: () => Promise<A>,
+  ): Promise<{ answer: A; coalesced: boolean }> {
+    const deadline = monotonic() + waitMs;
+    while (monotonic() < deadline) {
+      let won: boolean;
+      try {
+        won = await lease.acquire(id);
+      } catch (error) {
+        onSharedError(error);
+        return { answer: await pay(), coalesced: false };
+      }
+      if (won) {
+        return whileHeld(id, async () => {
+          const answer = await landed();
+          return answer ? { answer, coalesced: true } : { answer: await pay(), coalesced: false };
+        });
+      }
+      const answer = await waitForHolder(id, landed, deadline);
+      if (answer) return { answer, coalesced: true };
+    }
+    return { answer: await pay(), coalesced: false };
+  };
+}
+
+export type LeasedCall = ReturnType<typeof createLeasedCall>;

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import type { GatewayConfig } from '../../config/config.js';
+import { createCreditLedger } from '../../loaders/budget/credit-ledger.js';
+import { operationBudget } from '../../loaders/budget/operation-budget.js';
+import { createRedisBooks } from '../../loaders/budget/redis-books.js';
+import { CREDITS_PER_CALL } from '../../loaders/budget/request-cost.js';
+import { createMemoryCache } from '../../loaders/cache/memory-cache.js';
+import { createRedisCache, createTieredCache } from '../../loaders/cache/tiered-cache.js';
+import { createCachedFetcher, type FetcherDeps } from '../../loaders/cached-fetcher.js';
+import { createCategoryCatalog } from '../../loaders/category-catalog.js';
+import { createFetchLease } from '../../loaders/coalescing/fetch-lease.js';
+import { createLeasedCall } from '../../loaders/coalescing/leased-call.js';
+import { insightSource } from '../../loaders/insight-source.js';
+import type { Fetchers } from '../../loaders/request-loaders.js';
+import type { AnySource } from '../../loaders/source.js';
+import type { Logger } from '../../logger.js';
+import type { Metrics } from '../../metrics.js';
+import { createRedis, watchRedis } from '../../redis/connection.js';
+import { createUpstream } from './upstream.js';
+
+/** Every paid source the gateway serves; a new KeyAPI endpoint is one more line here. */
+const SOURCES: readonly AnySource[] = [insightSource];
+
+/** How often an instance waiting on another's lease looks for its answer. */
+const LEASE_POLL_MS = 25;
+
+export interface ServiceDeps {
+  clock: Clock;
+  sleep: (ms: number) => Promise<void>;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** The process-wide parts every request shares: Redis, KeyAPI behind its guards, books, caches, fetchers. */
+export function createServices(config: GatewayConfig, deps: ServiceDeps) {
+  const { clock, sleep, metrics } = deps;
+  const redis = config.redis ? createRedis(config.redis) : undefined;
+  const redisHealth = redis && watchRedis(redis, deps.logger);
+  const onRedisError = (error: unknown) => redisHealth?.lost(error);
+  const upstream = createUpstream(config, { ...deps, redis, onRedisError });
+  const ledger = createCreditLedger(
+    config.budgets,
+    clock,
+    redis && createRedisBooks(redis, randomUUID()),
+    onRedisError,
+  );
+  // Whatever was spent while Redis was away is booked as soon as it is back.
+  redisHealth?.onBack(() => void ledger.sync());
+  const fetcherDeps: FetcherDeps = {
+    keyapi: upstream.keyapi,
+    cache: createTieredCache(createMemoryCache(config.cache), redis && createRedisCache(redis), onRedisError),
+    ...(redis &&
+      config.redis && {
+        leased: createLeasedCall({
+          lease: createFetchLease(redis, config.redis.leaseMs),
+          // A live holder renews its lease for as long as its call may take, retries included.
+          waitMs: config.retry.maxTotalMs + config.upstream.requestTimeoutMs,
+          pollMs: LEASE_POLL_MS,
+          monotonic: clock.monotonic,
+          sleep,
+          onSharedError: onRedisError,
+        }),
+      }),
+    budget: operationBudget(ledger, Math.floor(config.budgets.perOperation / CREDITS_PER_CALL)),
+    policy: config.cache,
+    clock,
+    observe: { lookup: (result) => metrics.cache.inc({ result }), coalesced: () => metrics.coalesced.inc() },
+  };
+  const fetchers: Fetchers = new Map(
+    SOURCES.map((source) => [source.name, createCachedFetcher(source, fetcherDeps)]),
+  );
+  return {
+    upstream,
+    ledger,
+    fetchers,
+    catalog: createCategoryCatalog(),
+    redisState: () => redisHealth?.state(),
+    async dispose() {
+      await upstream.close();
+      redisHealth?.stop();
+      redis?.disconnect();
+    },
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
