@@ -2,13 +2,8 @@ import { ApolloClient, CombinedGraphQLErrors, HttpLink, InMemoryCache } from '@a
 import { Client, fetchExchange } from '@urql/core';
 import { cacheExchange as normalizedCacheExchange } from '@urql/exchange-graphcache';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  BrokenAndHealthyDocument,
-  CategoryTreeDocument,
-  InsightCardDocument,
-  InsightInScopeDocument,
-  PostsPageDocument,
-} from './gql/graphql.js';
+import { CategoryTreeDocument, InsightCardDocument, PostsPageDocument } from '../operations/gql/graphql.js';
+import { BrokenAndHealthyDocument, InsightInScopeDocument } from './gql/graphql.js';
 import { type Listening, listen } from './helpers/listen.js';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway.js';
 

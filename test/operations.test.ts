@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { InsightCardDocument } from '../operations/gql/graphql.js';
 import { startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
 import { createLogger } from '../src/logger.js';
 import { metricsListener } from '../src/server/metrics-listener.js';
-import { InsightCardDocument } from './gql/graphql.js';
 import { listen } from './helpers/listen.js';
 import { captureLogs } from './helpers/log-capture.js';
 import { startPrivateRedis, uniquePrefix } from './helpers/redis.js';

@@ -3,8 +3,8 @@ import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { InsightCardDocument } from '../operations/gql/graphql.js';
 import { useAutomaticPersistedQueries } from '../src/server/plugins/automatic-persisted-queries.js';
-import { InsightCardDocument } from './gql/graphql.js';
 import { type Listening, listen } from './helpers/listen.js';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway.js';
 

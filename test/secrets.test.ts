@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InsightCardDocument } from '../operations/gql/graphql.js';
 import type { Fault } from '../src/demo-upstream/demo-upstream.js';
 import { containsSecret, createLogger } from '../src/logger.js';
-import { BrokenAndHealthyDocument, InsightCardDocument } from './gql/graphql.js';
+import { BrokenAndHealthyDocument } from './gql/graphql.js';
 import { captureLogs } from './helpers/log-capture.js';
 import { TEST_API_KEY, useTestGateway } from './helpers/test-gateway.js';
 

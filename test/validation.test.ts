@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InsightInScopeDocument, PostsPageDocument } from './gql/graphql.js';
+import { PostsPageDocument } from '../operations/gql/graphql.js';
+import { InsightInScopeDocument } from './gql/graphql.js';
 import { useTestGateway } from './helpers/test-gateway.js';
 
 // FIXED_NOW is 2025-12-15: the newest month KeyAPI serves is 2025-09.
