@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphiqlAssetLocation } from '../src/server/graphiql/asset-files.js';
@@ -15,6 +15,11 @@ describe('GraphiQL in a real browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `No Chromium at ${CHROMIUM}. Install Debian's: sudo apt-get update && sudo apt-get install -y chromium (or set CHROMIUM_PATH to a Chromium or Chrome binary); playwright-core never downloads one.`,
+      );
+    }
     harness = await startTestGateway();
     http = await listen(harness.gateway);
     browser = await chromium.launch({

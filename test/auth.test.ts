@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useTestGateway } from './helpers/test-gateway.js';
+import { startTestGateway, useTestGateway } from './helpers/test-gateway.js';
 
 const QUERY = '{ categoryInsight(id: "601583") { id } }';
 
@@ -41,10 +41,46 @@ describe('gateway tokens', () => {
   });
 });
 
+describe('paths a newcomer tries', () => {
+  it('redirects GET / to GraphiQL when it is on, and says where GraphQL is when it is off', async () => {
+    const on = await startTestGateway();
+    const off = await startTestGateway({ env: { GRAPHIQL_ENABLED: 'false' } });
+    try {
+      const redirect = await on.gateway.fetch('http://gateway.test/', { redirect: 'manual' });
+      const notFound = await off.gateway.fetch('http://gateway.test/');
+
+      expect(redirect.status).toBe(302);
+      expect(redirect.headers.get('location')).toBe('http://gateway.test/graphql');
+      expect(notFound.status).toBe(404);
+      expect(await notFound.json()).toEqual({ message: 'This is a GraphQL API: POST queries to /graphql' });
+    } finally {
+      await on.close();
+      await off.close();
+    }
+  });
+
+  it('suggests field names outside production, and hides them in production', async () => {
+    const development = await startTestGateway();
+    const production = await startTestGateway({ env: { NODE_ENV: 'production' } });
+    try {
+      const typo = '{ categoryInsight(id: "601583") { titel } }';
+      const suggested = await development.executeText(typo);
+      const hidden = await production.executeText(typo);
+
+      expect(suggested.body.errors?.[0]?.message).toContain('Did you mean "title"?');
+      expect(hidden.body.errors?.[0]?.message).not.toContain('Did you mean');
+      expect(hidden.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    } finally {
+      await development.close();
+      await production.close();
+    }
+  });
+});
+
 describe('CSRF prevention', () => {
   const harness = useTestGateway();
 
-  it('refuses a GET query without a preflight header, with 403 and no upstream call', async () => {
+  it('refuses a GET query without a preflight header, with 403, the headers to send, and no upstream call', async () => {
     const response = await harness.gateway.fetch(
       `http://gateway.test/graphql?query=${encodeURIComponent(QUERY)}`,
       {
@@ -53,6 +89,11 @@ describe('CSRF prevention', () => {
     );
 
     expect(response.status).toBe(403);
+    expect((await response.json()).errors[0]).toMatchObject({
+      message:
+        'This request could come from another site: send it as a JSON POST, or add one of these headers: x-graphql-yoga-csrf: 1, apollo-require-preflight: 1, x-apollo-operation-name: 1, graphql-preflight: 1',
+      extensions: { code: 'CSRF_PREFLIGHT_REQUIRED' },
+    });
     expect(harness.upstream.calls).toHaveLength(0);
   });
 
