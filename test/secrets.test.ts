@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InsightCardDocument } from '../operations/gql/graphql.js';
-import type { Fault } from '../src/demo-upstream/demo-upstream.js';
+import type { Fault } from '../src/demo-upstream/faults.js';
 import { containsSecret, createLogger } from '../src/logger.js';
 import { BrokenAndHealthyDocument } from './gql/graphql.js';
 import { captureLogs } from './helpers/log-capture.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Fault } from '../src/demo-upstream/demo-upstream.js';
+import type { Fault } from '../src/demo-upstream/faults.js';
 import { BrokenAndHealthyDocument } from './gql/graphql.js';
 import { useTestGateway } from './helpers/test-gateway.js';
 

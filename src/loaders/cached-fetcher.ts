@@ -57,58 +57,77 @@ export function createCachedFetcher<K, P, V>(
   source: Source<K, P, V>,
   deps: FetcherDeps,
 ): CachedFetcher<K, V> {
-  const { cache, clock, observe } = deps;
-  const inFlight = createInFlight<Outcome>();
-  const rules = (key: K) =>
-    freshness(source.freshForMs(key, deps.policy), deps.policy, clock.now().getTime());
-  const cacheId = (key: K) => `${source.name}:${source.keyId(key)}`;
-  const fetched = (good: GoodAnswer): Fetched<V> => ({
-    value: good.value as V,
-    fetchedAt: new Date(good.fetchedAt),
-  });
+  return new SourceFetcher(source, deps);
+}
+
+class SourceFetcher<K, P, V> implements CachedFetcher<K, V> {
+  private readonly inFlight = createInFlight<Outcome>();
+
+  constructor(
+    private readonly source: Source<K, P, V>,
+    private readonly deps: FetcherDeps,
+  ) {}
+
+  async fetch(key: K, cost: RequestCost): Promise<Fetched<V>> {
+    const id = this.cacheId(key);
+    const { isFresh, freshUntil } = this.rules(key);
+    const cached = await this.deps.cache.get(id, isFresh);
+    if (cached && isFresh(cached)) {
+      cost.cacheHits += 1;
+      this.deps.observe.lookup('hit');
+      if (cached.kind === 'refusal') throw refusalError(cached.error);
+      cost.noteFresh(freshUntil(cached));
+      return this.fetched(cached);
+    }
+    this.deps.observe.lookup('miss');
+    const { promise, leader } = this.inFlight.join(id, () => this.resolve(key, id, cached, cost));
+    if (!leader) {
+      cost.coalesced += 1;
+      this.deps.observe.coalesced();
+    }
+    // Another operation's budget is not this one's: a follower asks again on its own account,
+    // whether the leader's refusal failed it or fell back to a stale answer.
+    const retry = () => {
+      cost.coalesced -= 1;
+      return this.fetch(key, cost);
+    };
+    let outcome: Outcome;
+    try {
+      outcome = await promise;
+    } catch (error) {
+      if (leader || !(error instanceof CreditBudgetError)) throw error;
+      return retry();
+    }
+    if (!leader && outcome.staleBecause === 'CREDIT_BUDGET_EXCEEDED') return retry();
+    return this.served(key, outcome, cost);
+  }
+
+  async needsUpstream(key: K): Promise<boolean> {
+    const id = this.cacheId(key);
+    return !this.inFlight.has(id) && (await this.freshAnswer(key, id)) === undefined;
+  }
+
+  private rules(key: K) {
+    const { policy, clock } = this.deps;
+    return freshness(this.source.freshForMs(key, policy), policy, clock.now().getTime());
+  }
+
+  private cacheId(key: K) {
+    return `${this.source.name}:${this.source.keyId(key)}`;
+  }
+
+  private fetched(good: GoodAnswer): Fetched<V> {
+    return { value: good.value as V, fetchedAt: new Date(good.fetchedAt) };
+  }
 
   /** The cached answer for `key` if it is still fresh; a stale one is no answer here. */
-  async function freshAnswer(key: K, id: string) {
-    const { isFresh } = rules(key);
-    const answer = await cache.get(id, isFresh);
+  private async freshAnswer(key: K, id: string) {
+    const { isFresh } = this.rules(key);
+    const answer = await this.deps.cache.get(id, isFresh);
     return answer && isFresh(answer) ? answer : undefined;
   }
 
-  async function pay(key: K, id: string, previous: CachedAnswer | undefined, cost: RequestCost) {
-    let answer: CachedAnswer;
-    try {
-      const options = { scope: id, requestId: cost.requestId, hooks: deps.budget(cost) };
-      const value = await deps.keyapi.call(source.endpoint, source.params(key), options);
-      answer = { kind: 'answer', value, fetchedAt: clock.now().getTime() };
-    } catch (error) {
-      if (!isRefusal(error)) throw error;
-      // A refusal carries the last good copy along, so the next outage still has it to serve.
-      const lastGood = rules(key).lastGood(previous);
-      answer = {
-        kind: 'refusal',
-        error: snapshotRefusal(error),
-        fetchedAt: clock.now().getTime(),
-        ...(lastGood && { lastGood }),
-      };
-    }
-    const keepMs = rules(key).keepFor(answer);
-    // Nothing to keep (a TTL of 0 turns caching off); lru-cache would even read ttl 0 as "forever".
-    if (keepMs > 0) await cache.set(id, answer, keepMs);
-    return answer;
-  }
-
-  async function callOnce(key: K, id: string, previous: CachedAnswer | undefined, cost: RequestCost) {
-    if (!deps.leased) return pay(key, id, previous, cost);
-    const { answer, coalesced } = await deps.leased(
-      id,
-      () => freshAnswer(key, id),
-      () => pay(key, id, previous, cost),
-    );
-    if (coalesced) cost.coalesced += 1;
-    return answer;
-  }
-
-  async function resolve(
+  private async resolve(
     key: K,
     id: string,
     previous: CachedAnswer | undefined,
@@ -116,9 +135,9 @@ export function createCachedFetcher<K, P, V>(
   ): Promise<Outcome> {
     let answer: CachedAnswer;
     try {
-      answer = await callOnce(key, id, previous, cost);
+      answer = await this.callOnce(key, id, previous, cost);
     } catch (error) {
-      const usable = rules(key).lastGood(previous);
+      const usable = this.rules(key).lastGood(previous);
       const transient =
         !isRefusal(error) && (error instanceof UpstreamError || error instanceof CreditBudgetError);
       if (usable && transient) return { good: usable, staleBecause: error.code };
@@ -128,49 +147,46 @@ export function createCachedFetcher<K, P, V>(
     return { good: answer };
   }
 
-  function served(key: K, outcome: Outcome, cost: RequestCost): Fetched<V> {
-    if (outcome.staleBecause === undefined) {
-      cost.noteFresh(rules(key).freshUntil(outcome.good));
-    } else {
-      observe.lookup('stale');
-      const fetchedAt = new Date(outcome.good.fetchedAt).toISOString();
-      cost.stale.push({ id: source.keyId(key), fetchedAt, reason: outcome.staleBecause });
-    }
-    return fetched(outcome.good);
+  private async callOnce(key: K, id: string, previous: CachedAnswer | undefined, cost: RequestCost) {
+    const pay = () => this.pay(key, id, previous, cost);
+    if (!this.deps.leased) return pay();
+    const { answer, coalesced } = await this.deps.leased(id, () => this.freshAnswer(key, id), pay);
+    if (coalesced) cost.coalesced += 1;
+    return answer;
   }
 
-  async function fetch(key: K, cost: RequestCost): Promise<Fetched<V>> {
-    const id = cacheId(key);
-    const { isFresh, freshUntil } = rules(key);
-    const cached = await cache.get(id, isFresh);
-    if (cached && isFresh(cached)) {
-      cost.cacheHits += 1;
-      observe.lookup('hit');
-      if (cached.kind === 'refusal') throw refusalError(cached.error);
-      cost.noteFresh(freshUntil(cached));
-      return fetched(cached);
-    }
-    observe.lookup('miss');
-    const { promise, leader } = inFlight.join(id, () => resolve(key, id, cached, cost));
-    if (!leader) {
-      cost.coalesced += 1;
-      observe.coalesced();
-    }
+  private async pay(key: K, id: string, previous: CachedAnswer | undefined, cost: RequestCost) {
+    const { keyapi, budget, clock, cache } = this.deps;
+    let answer: CachedAnswer;
     try {
-      return served(key, await promise, cost);
+      const options = { scope: id, requestId: cost.requestId, hooks: budget(cost) };
+      const value = await keyapi.call(this.source.endpoint, this.source.params(key), options);
+      answer = { kind: 'answer', value, fetchedAt: clock.now().getTime() };
     } catch (error) {
-      // Another operation's budget is not this one's: ask again on our own account.
-      if (leader || !(error instanceof CreditBudgetError)) throw error;
-      cost.coalesced -= 1;
-      return fetch(key, cost);
+      if (!isRefusal(error)) throw error;
+      // A refusal carries the last good copy along, so the next outage still has it to serve.
+      const lastGood = this.rules(key).lastGood(previous);
+      answer = {
+        kind: 'refusal',
+        error: snapshotRefusal(error),
+        fetchedAt: clock.now().getTime(),
+        ...(lastGood && { lastGood }),
+      };
     }
+    const keepMs = this.rules(key).keepFor(answer);
+    // Nothing to keep (a TTL of 0 turns caching off); lru-cache would even read ttl 0 as "forever".
+    if (keepMs > 0) await cache.set(id, answer, keepMs);
+    return answer;
   }
 
-  return {
-    fetch,
-    async needsUpstream(key) {
-      const id = cacheId(key);
-      return !inFlight.has(id) && (await freshAnswer(key, id)) === undefined;
-    },
-  };
+  private served(key: K, outcome: Outcome, cost: RequestCost): Fetched<V> {
+    if (outcome.staleBecause === undefined) {
+      cost.noteFresh(this.rules(key).freshUntil(outcome.good));
+    } else {
+      this.deps.observe.lookup('stale');
+      const fetchedAt = new Date(outcome.good.fetchedAt).toISOString();
+      cost.stale.push({ id: this.source.keyId(key), fetchedAt, reason: outcome.staleBecause });
+    }
+    return this.fetched(outcome.good);
+  }
 }

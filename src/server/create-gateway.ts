@@ -6,23 +6,23 @@ import { RequestCost } from '../loaders/budget/request-cost.js';
 import { createInsightLoader } from '../loaders/insight-loader.js';
 import { createRequestLoaders } from '../loaders/request-loaders.js';
 import { containsSecret, createGatewayLogger, type Logger } from '../logger.js';
-import { createMetrics } from '../metrics.js';
+import { createMetrics, type Metrics } from '../metrics.js';
 import type { GatewayContext } from '../schema/builder.js';
 import { maskGatewayError } from '../schema/errors.js';
 import { schema } from '../schema/index.js';
 import { identifyClient, type ServerContext } from './client-identity.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql/default-query.js';
-import { createOfflineGraphiQL } from './graphiql/offline-graphiql.js';
+import { createOfflineGraphiQL, type OfflineGraphiQL } from './graphiql/offline-graphiql.js';
 import type { MetricsSource } from './metrics-listener.js';
 import { boundedParserCache } from './parser-cache.js';
 import { metricsSource, readinessOf } from './parts/readiness.js';
-import { createServices } from './parts/services.js';
+import { createServices, type Services } from './parts/services.js';
 import { useAutomaticPersistedQueries } from './plugins/automatic-persisted-queries.js';
 import { useClientAuth } from './plugins/client-auth.js';
 import { useCostExtension } from './plugins/cost-extension.js';
 import { useCreditPrecheck } from './plugins/credit-precheck.js';
 import { useCSRFPrevention } from './plugins/csrf-prevention.js';
-import { useHealth } from './plugins/health.js';
+import { type ReadinessSources, useHealth } from './plugins/health.js';
 import { useOperationLimits } from './plugins/operation-limits.js';
 import { useOperationTelemetry } from './plugins/operation-telemetry.js';
 import { useRequestBody } from './plugins/request-body.js';
@@ -115,45 +115,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       const loaders = createRequestLoaders(services.fetchers, cost, now);
       return { cost, loaders, insights: createInsightLoader(loaders, now, services.catalog) };
     },
-    plugins: [
-      // Every response, refusals included, carries the ID the logs and KeyAPI's know it by.
-      useRequestId(),
-      // Paths that are not GraphQL answer before anything GraphQL runs.
-      useRootPath(config.server.graphiql),
-      config.server.graphiql && graphiql.assets,
-      useHealth(readiness),
-      // A fresh replay skips everything below: the dashboard's warm path.
-      config.responseCache.maxEntries > 0 &&
-        useResponseCache({
-          ...config.responseCache,
-          maxAgeMs: config.cache.ttlMs['1'],
-          maxRequestBytes: config.armor.maxRequestBytes,
-          tokens: config.auth.tokens,
-          clock,
-          metrics,
-          logger,
-        }),
-      // The body is capped before anything reads it.
-      useRequestBody(config.armor.maxRequestBytes),
-      // Sees every operation from here on, refused ones included.
-      useOperationTelemetry(logger, metrics, clock.monotonic),
-      // Refusals that need no parsing: an unknown client, a cross-site request.
-      useClientAuth(config.auth.tokens),
-      useCSRFPrevention(CSRF_HEADERS),
-      // Trusted mode runs only the manifest's documents, so no client may register its own.
-      config.trustedDocuments ? useTrustedDocuments(config.trustedDocuments) : useAutomaticPersistedQueries(),
-      // Parsing and validation: depth, aliases, directives, tokens.
-      useOperationLimits(config.armor),
-      // Before execution, in time linear in the document: arguments, and the least the operation costs.
-      useCreditPrecheck({
-        fetchers: services.fetchers,
-        ledger: services.ledger,
-        perOperationCredits: config.budgets.perOperation,
-        clock,
-      }),
-      useCostExtension(),
-      { onDispose: () => services.dispose() },
-    ],
+    plugins: plugins(config, { services, readiness, metrics, logger, clock, graphiql }),
   });
 
   return {
@@ -166,4 +128,59 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
       await yoga.dispose();
     },
   };
+}
+
+interface PluginParts {
+  services: Services;
+  readiness: ReadinessSources;
+  metrics: Metrics;
+  logger: Logger;
+  clock: Clock;
+  graphiql: OfflineGraphiQL;
+}
+
+/** The plugins in the order a request meets them, each with why it sits there. */
+function plugins(
+  config: GatewayConfig,
+  { services, readiness, metrics, logger, clock, graphiql }: PluginParts,
+) {
+  return [
+    // Every response, refusals included, carries the ID the logs and KeyAPI's know it by.
+    useRequestId(),
+    // Paths that are not GraphQL answer before anything GraphQL runs.
+    useRootPath(config.server.graphiql),
+    config.server.graphiql && graphiql.assets,
+    useHealth(readiness),
+    // A fresh replay skips everything below: the dashboard's warm path.
+    config.responseCache.maxEntries > 0 &&
+      useResponseCache({
+        ...config.responseCache,
+        maxAgeMs: config.cache.ttlMs['1'],
+        maxRequestBytes: config.armor.maxRequestBytes,
+        tokens: config.auth.tokens,
+        clock,
+        metrics,
+        logger,
+      }),
+    // The body is capped before anything reads it.
+    useRequestBody(config.armor.maxRequestBytes),
+    // Sees every operation from here on, refused ones included.
+    useOperationTelemetry(logger, metrics, clock.monotonic),
+    // Refusals that need no parsing: an unknown client, a cross-site request.
+    useClientAuth(config.auth.tokens),
+    useCSRFPrevention(CSRF_HEADERS),
+    // Trusted mode runs only the manifest's documents, so no client may register its own.
+    config.trustedDocuments ? useTrustedDocuments(config.trustedDocuments) : useAutomaticPersistedQueries(),
+    // Parsing and validation: depth, aliases, directives, tokens.
+    useOperationLimits(config.armor),
+    // Before execution, in time linear in the document: arguments, and the least the operation costs.
+    useCreditPrecheck({
+      fetchers: services.fetchers,
+      ledger: services.ledger,
+      perOperationCredits: config.budgets.perOperation,
+      clock,
+    }),
+    useCostExtension(),
+    { onDispose: () => services.dispose() },
+  ];
 }

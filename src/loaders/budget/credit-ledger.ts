@@ -47,7 +47,8 @@ const dayOf = (now: Date) => now.toISOString().slice(0, 10);
 const MAX_CLIENTS = 100_000;
 
 class Counters {
-  readonly perClient = new LRUCache<string, number>({ max: MAX_CLIENTS });
+  // Bounded by size, not `max`: lru-cache allocates all `max` slots up front, 100,000 per counter.
+  readonly perClient = new LRUCache<string, number>({ maxSize: MAX_CLIENTS, sizeCalculation: () => 1 });
   global = 0;
   of(clientId: string) {
     return this.perClient.get(clientId) ?? 0;
@@ -56,6 +57,14 @@ class Counters {
     this.perClient.set(clientId, this.of(clientId) + credits);
     this.global += credits;
   }
+}
+
+/** One day's counts: this instance's own, what the others had booked at its last booking, and what Redis has not seen. */
+class Day {
+  readonly mine = new Counters();
+  readonly others = new Counters();
+  readonly unbooked = new Counters();
+  constructor(readonly date: string) {}
 }
 
 /**
@@ -71,44 +80,76 @@ export function createCreditLedger(
   books?: SharedBooks,
   onError: (error: unknown) => void = () => {},
 ): CreditLedger {
-  let day = '';
-  let mine = new Counters();
-  let others = new Counters();
-  let unbooked = new Counters();
-  const roll = () => {
-    const today = dayOf(clock.now());
-    if (today === day) return;
-    day = today;
-    mine = new Counters();
-    others = new Counters();
-    unbooked = new Counters();
-  };
+  return new Ledger(caps, clock, books, onError);
+}
 
-  const refusedLocally = (clientId: string, credits: number): CapScope | undefined => {
-    if (credits <= 0) return undefined;
-    if (mine.of(clientId) + others.of(clientId) + credits > caps.perClient) return 'client';
-    if (mine.global + others.global + credits > caps.global) return 'global';
-    return undefined;
-  };
+class Ledger implements CreditLedger {
+  private day = new Day('');
 
-  const bookLocally = (clientId: string, credits: number) => {
-    const refused = refusedLocally(clientId, credits);
-    if (refused) return refused;
+  constructor(
+    private readonly caps: DailyCaps,
+    private readonly clock: Clock,
+    private readonly books: SharedBooks | undefined,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  reserve(clientId: string, credits: number) {
+    return this.book(clientId, credits);
+  }
+
+  async refund(clientId: string, credits: number) {
+    await this.book(clientId, -credits);
+  }
+
+  async remaining(clientId: string) {
+    await this.book(clientId, 0);
+    const { mine, others } = this.day;
+    return {
+      client: this.caps.perClient - mine.of(clientId) - others.of(clientId),
+      global: this.caps.global - mine.global - others.global,
+    };
+  }
+
+  async sync() {
+    for (const clientId of [...this.today().mine.perClient.keys()]) await this.book(clientId, 0);
+  }
+
+  private today(): Day {
+    const date = dayOf(this.clock.now());
+    if (this.day.date !== date) this.day = new Day(date);
+    return this.day;
+  }
+
+  private async book(clientId: string, credits: number): Promise<CapScope | undefined> {
+    const day = this.today();
+    if (!this.books) return this.bookLocally(day, clientId, credits);
+    try {
+      return await this.bookShared(this.books, day, clientId, credits);
+    } catch (error) {
+      this.onError(error);
+      return this.bookLocally(day, clientId, credits);
+    }
+  }
+
+  private bookLocally(
+    { mine, others, unbooked }: Day,
+    clientId: string,
+    credits: number,
+  ): CapScope | undefined {
+    if (credits > 0 && mine.of(clientId) + others.of(clientId) + credits > this.caps.perClient)
+      return 'client';
+    if (credits > 0 && mine.global + others.global + credits > this.caps.global) return 'global';
     mine.add(clientId, credits);
-    if (books) unbooked.add(clientId, credits);
+    if (this.books) unbooked.add(clientId, credits);
     return undefined;
-  };
+  }
 
-  const bookShared = async (shared: SharedBooks, clientId: string, credits: number) => {
+  private async bookShared(books: SharedBooks, day: Day, clientId: string, credits: number) {
+    const { mine, others, unbooked } = day;
     const carried = { client: unbooked.of(clientId), global: unbooked.global };
     const own = { client: mine.of(clientId), global: mine.global };
-    const booking = await shared.book(
-      day,
-      clientId,
-      { ...own, unbookedClient: carried.client, unbookedGlobal: carried.global },
-      credits,
-      caps,
-    );
+    const spending = { ...own, unbookedClient: carried.client, unbookedGlobal: carried.global };
+    const booking = await books.book(day.date, clientId, spending, credits, this.caps);
     unbooked.perClient.set(clientId, unbooked.of(clientId) - carried.client);
     unbooked.global -= carried.global;
     const booked = booking.refused === 0 ? credits : 0;
@@ -116,34 +157,5 @@ export function createCreditLedger(
     others.perClient.set(clientId, booking.client - own.client - booked);
     others.global = booking.global - own.global - booked;
     return booking.refused === 1 ? 'client' : booking.refused === 2 ? 'global' : undefined;
-  };
-
-  const book = async (clientId: string, credits: number): Promise<CapScope | undefined> => {
-    roll();
-    if (!books) return bookLocally(clientId, credits);
-    try {
-      return await bookShared(books, clientId, credits);
-    } catch (error) {
-      onError(error);
-      return bookLocally(clientId, credits);
-    }
-  };
-
-  return {
-    reserve: book,
-    async refund(clientId, credits) {
-      await book(clientId, -credits);
-    },
-    async remaining(clientId) {
-      await book(clientId, 0);
-      return {
-        client: caps.perClient - mine.of(clientId) - others.of(clientId),
-        global: caps.global - mine.global - others.global,
-      };
-    },
-    async sync() {
-      roll();
-      for (const clientId of [...mine.perClient.keys()]) await book(clientId, 0);
-    },
-  };
+  }
 }

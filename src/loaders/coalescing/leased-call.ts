@@ -43,7 +43,11 @@ export function createLeasedCall({
       await sleep(pollMs);
       const answer = await landed();
       if (answer) return answer;
-      if (!(await lease.isHeld(id).catch(() => false))) return undefined;
+      const held = await lease.isHeld(id).catch((error) => {
+        onSharedError(error);
+        return false;
+      });
+      if (!held) return undefined;
     }
     return undefined;
   }

@@ -73,19 +73,7 @@ export function useResponseCache(
       endResponse(
         new fetchAPI.Response(entry.body, { headers: { 'content-type': `${mediaType}; charset=utf-8` } }),
       );
-      const seconds = (options.clock.monotonic() - started) / 1000;
-      options.metrics.responseCache.inc({ result: 'hit' });
-      options.metrics.operations.observe({ operation: entry.operation, outcome: 'ok' }, seconds);
-      options.logger.info(
-        {
-          requestId: requestIdOf(request),
-          operation: entry.operation,
-          outcome: 'ok',
-          durationMs: seconds * 1000,
-          responseCache: 'hit',
-        },
-        'operation',
-      );
+      tellReplay(options, request, entry.operation, (options.clock.monotonic() - started) / 1000);
     },
     onExecute({ args }) {
       const key = bodies.get(args.contextValue.request);
@@ -109,4 +97,20 @@ export function useResponseCache(
       };
     },
   };
+}
+
+/** A replay counts as an operation, in the metrics and the log, like any other. */
+function tellReplay(options: ResponseCacheOptions, request: Request, operation: string, seconds: number) {
+  options.metrics.responseCache.inc({ result: 'hit' });
+  options.metrics.operations.observe({ operation, outcome: 'ok' }, seconds);
+  options.logger.info(
+    {
+      requestId: requestIdOf(request),
+      operation,
+      outcome: 'ok',
+      durationMs: seconds * 1000,
+      responseCache: 'hit',
+    },
+    'operation',
+  );
 }

@@ -41,7 +41,11 @@ const unavailable = (message: string) => new UpstreamError('UPSTREAM_UNAVAILABLE
  * `cooldownMs`, then lets one probe through. A 402 pauses all calls for `quotaPauseMs`.
  */
 export class CircuitBreaker {
-  private readonly circuits = new LRUCache<string, Circuit>({ max: MAX_TRACKED_KEYS });
+  // Bounded by size, not `max`, which would allocate every slot up front.
+  private readonly circuits = new LRUCache<string, Circuit>({
+    maxSize: MAX_TRACKED_KEYS,
+    sizeCalculation: () => 1,
+  });
   private readonly failingKeys = new Set<string>();
   private openUntil = 0;
   private pausedUntil = 0;
@@ -165,7 +169,7 @@ export class CircuitBreaker {
 
 /** Fails at once while the circuit is open for the call's key or for everyone, before any queueing. */
 export function failFastWhileOpen(breaker: CircuitBreaker): Stage {
-  return (next) => (call) => {
+  return (next) => async (call) => {
     breaker.check(call.scope);
     return next(call);
   };

@@ -20,7 +20,9 @@ export interface CooldownOptions {
 export type Take =
   | { kind: 'go'; probe: boolean }
   | { kind: 'wait'; ms: number }
-  | { kind: 'cooling'; ms: number };
+  | { kind: 'cooling'; ms: number }
+  /** The pause is over, but another call's probe is still out: no call now, and no pause to remember. */
+  | { kind: 'probing' };
 
 /**
  * The provider's rate as shared state: a token bucket, and the cool-down a 429 starts, during
@@ -82,7 +84,7 @@ export function createMemoryRateStore(
     async take() {
       const current = now();
       if (current < coolUntil) return { kind: 'cooling', ms: coolUntil - current };
-      if (coolUntil > 0 && current < probeUntil) return { kind: 'cooling', ms: probeUntil - current };
+      if (coolUntil > 0 && current < probeUntil) return { kind: 'probing' };
       const elapsed = clock.monotonic();
       tokens = Math.min(burst, tokens + ((elapsed - refilledAt) * qps) / 1000);
       refilledAt = elapsed;
@@ -93,11 +95,12 @@ export function createMemoryRateStore(
       return { kind: 'go', probe: true };
     },
     async coolDown(retryAfterMs) {
-      strikes += 1;
+      // 429s of calls that were in flight together are one strike, not one each.
+      if (now() >= coolUntil) strikes += 1;
       const delay = cooldownDelay(strikes, retryAfterMs, cooldown);
-      coolUntil = now() + delay;
+      coolUntil = Math.max(coolUntil, now() + delay);
       probeUntil = 0;
-      return delay;
+      return coolUntil - now();
     },
     async endCooldown() {
       coolUntil = 0;
@@ -155,6 +158,8 @@ export function createRateLimiter(
           pause(take.ms);
           throw cooling(take.ms);
         }
+        // Asked again next time: the probe's answer may end the pause at any moment.
+        if (take.kind === 'probing') throw cooling(1_000);
         if (take.kind === 'go') {
           // Another instance's probe ended the pause.
           if (!take.probe) resume();
@@ -177,7 +182,7 @@ export function createRateLimiter(
 
 /** Fails at once while the fleet cools down after a 429, before any queueing. */
 export function failFastWhileCooling(limiter: RateLimiter): Stage {
-  return (next) => (call) => {
+  return (next) => async (call) => {
     limiter.check();
     return next(call);
   };

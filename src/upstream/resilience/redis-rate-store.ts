@@ -8,7 +8,7 @@ import {
 } from './rate-limiter.js';
 
 // The memory store's arithmetic, atomic in Redis and on Redis's clock, so instances with skewed
-// clocks still agree. Returns {kind, ms, probe}: kind 0 go, 1 wait, 2 cooling.
+// clocks still agree. Returns {kind, ms, probe}: kind 0 go, 1 wait, 2 cooling, 3 another's probe is out.
 const SCRIPT = `
 local op = ARGV[1]
 local rate = tonumber(ARGV[2]) / 1000
@@ -21,13 +21,15 @@ local probe = tonumber(s[4]) or 0
 local strikes = tonumber(s[5]) or 0
 local keep = math.ceil(burst / rate) + 1000
 if op == 'cool' then
-  strikes = strikes + 1
+  -- 429s of calls that were in flight together are one strike, not one each.
+  if now >= cool then strikes = strikes + 1 end
   local delay = tonumber(ARGV[4])
   if delay < 0 then delay = tonumber(ARGV[5]) * 2 ^ (strikes - 1) end
   delay = math.floor(math.min(delay, tonumber(ARGV[6])))
-  redis.call('HSET', KEYS[1], 'cool', now + delay, 'probe', 0, 'strikes', strikes)
-  redis.call('PEXPIRE', KEYS[1], keep + delay + tonumber(ARGV[7]))
-  return {2, delay, 0}
+  cool = math.max(cool, now + delay)
+  redis.call('HSET', KEYS[1], 'cool', cool, 'probe', 0, 'strikes', strikes)
+  redis.call('PEXPIRE', KEYS[1], keep + (cool - now) + tonumber(ARGV[7]))
+  return {2, cool - now, 0}
 elseif op == 'end' then
   redis.call('HDEL', KEYS[1], 'cool', 'probe', 'strikes')
   return {0, 0, 0}
@@ -36,7 +38,7 @@ elseif op == 'release' then
   return {0, 0, 0}
 end
 if now < cool then return {2, cool - now, 0} end
-if cool > 0 and now < probe then return {2, probe - now, 0} end
+if cool > 0 and now < probe then return {3, 0, 0} end
 local tokens = tonumber(s[1]) or burst
 local at = tonumber(s[2]) or now
 tokens = math.min(burst, tokens + (now - at) * rate)
@@ -96,6 +98,7 @@ export function createRedisRateStore(
         const [kind, ms, probe] = await run('take');
         if (kind === 1) return { kind: 'wait', ms };
         if (kind === 2) return { kind: 'cooling', ms };
+        if (kind === 3) return { kind: 'probing' };
         return { kind: 'go', probe: probe === 1 };
       }, fallback.take),
     coolDown: (retryAfterMs) =>
