@@ -106,46 +106,40 @@ function expectInsightCardAndPartialFailure(run: Run) {
   expect(run.code).toBe(0);
 }
 
-describe('Apollo Client example', () => {
-  const example = useExampleRun('apollo-client');
-
-  it('prints the insight card title, and a null item with UPSTREAM_BAD_REQUEST for an unknown category', () => {
-    expectInsightCardAndPartialFailure(example.run);
-    expect(example.harness.upstream.calls.map((call) => call.id).sort()).toEqual([
-      '601583',
-      '601583',
-      '999999',
-    ]);
-  });
-
-  it('sends each document as a hash alone first, then registers it (automatic persisted queries)', () => {
-    expect(example.sent).toEqual([
+describe.each([
+  {
+    name: 'apollo-client',
+    sends: 'each document as a hash alone first, then registers it (automatic persisted queries)',
+    requests: [
       { method: 'POST', hasQuery: false, hasHash: true, preflight: false },
       { method: 'POST', hasQuery: true, hasHash: true, preflight: false },
       { method: 'POST', hasQuery: false, hasHash: true, preflight: false },
       { method: 'POST', hasQuery: true, hasHash: true, preflight: false },
-    ]);
-  });
-});
-
-describe('urql example', () => {
-  const example = useExampleRun('urql');
-
-  it('prints the insight card title, and a null item with UPSTREAM_BAD_REQUEST for an unknown category', () => {
-    expectInsightCardAndPartialFailure(example.run);
-    expect(example.harness.upstream.calls.map((call) => call.id).sort()).toEqual([
-      '601583',
-      '601583',
-      '999999',
-    ]);
-  });
-
-  it('sends its queries as GET with the graphql-preflight header, after one introspection POST', () => {
-    expect(example.sent).toEqual([
+    ],
+  },
+  {
+    name: 'urql',
+    sends: 'its queries as GET with the graphql-preflight header, after one introspection POST',
+    requests: [
       { method: 'POST', hasQuery: true, hasHash: false, preflight: false },
       { method: 'GET', hasQuery: true, hasHash: false, preflight: true },
       { method: 'GET', hasQuery: true, hasHash: false, preflight: true },
+    ],
+  },
+])('the $name example', ({ name, sends, requests }) => {
+  const example = useExampleRun(name);
+
+  it('prints the insight card title, and a null item with UPSTREAM_BAD_REQUEST for an unknown category', () => {
+    expectInsightCardAndPartialFailure(example.run);
+    expect(example.harness.upstream.calls.map((call) => call.id).sort()).toEqual([
+      '601583',
+      '601583',
+      '999999',
     ]);
+  });
+
+  it(`sends ${sends}`, () => {
+    expect(example.sent).toEqual(requests);
   });
 });
 

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
+import { afterEach, beforeEach } from 'vitest';
 import { freePort } from './listen.js';
 
 /** The project's shared Redis on this machine; tests use their own key prefix and clean up. */
@@ -76,6 +77,38 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     async restart() {
       await stop();
       child = await spawnRedis(port);
+    },
+  };
+}
+
+/**
+ * For a `describe` whose tests talk to Redis: each test gets a key prefix of its own and the
+ * errors its code reported; every connection it opened is closed and its keys deleted after it.
+ */
+export function useRedisKeys(url = SHARED_REDIS_URL) {
+  const state = { prefix: '', errors: [] as unknown[] };
+  let clients: Redis[] = [];
+  beforeEach(() => {
+    state.prefix = uniquePrefix();
+    state.errors.length = 0;
+  });
+  afterEach(async () => {
+    for (const client of clients) client.disconnect();
+    clients = [];
+    await deleteKeys(url, state.prefix);
+  });
+  return {
+    get prefix() {
+      return state.prefix;
+    },
+    errors: state.errors,
+    onError: (error: unknown) => void state.errors.push(error),
+    /** A connection under this test's prefix, closed after the test. */
+    client(options: RedisOptions = {}, target = url): Redis {
+      const client = new Redis(target, { keyPrefix: state.prefix, maxRetriesPerRequest: 1, ...options });
+      client.on('error', () => {});
+      clients.push(client);
+      return client;
     },
   };
 }

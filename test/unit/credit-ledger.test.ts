@@ -1,9 +1,9 @@
-import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { createCreditLedger } from '../../src/loaders/budget/credit-ledger.js';
 import { createRedisBooks } from '../../src/loaders/budget/redis-books.js';
 import { createHandClock } from '../helpers/hand-clock.js';
-import { deleteKeys, SHARED_REDIS_URL, startPrivateRedis, uniquePrefix } from '../helpers/redis.js';
+import { deleteKeys, SHARED_REDIS_URL, startPrivateRedis, useRedisKeys } from '../helpers/redis.js';
 
 const caps = { perClient: 6, global: 10 };
 const DAY_MS = 86_400_000;
@@ -57,21 +57,18 @@ describe('credit ledger in memory', () => {
 });
 
 describe('credit ledger with Redis books', () => {
-  let prefix: string;
-  let clients: Redis[] = [];
-  const errors: unknown[] = [];
+  const keys = useRedisKeys();
+  const { errors } = keys;
 
   /** Connected before use: with no offline queue, a command sent while connecting would fail. */
   async function redis(url = SHARED_REDIS_URL): Promise<Redis> {
-    const client = new Redis(url, {
-      keyPrefix: prefix,
+    const options = {
       lazyConnect: true,
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,
       retryStrategy: () => null,
-    });
-    client.on('error', () => {});
-    clients.push(client);
+    };
+    const client = keys.client(options, url);
     await client.connect();
     return client;
   }
@@ -91,16 +88,6 @@ describe('credit ledger with Redis books', () => {
       ),
     };
   }
-
-  beforeEach(() => {
-    prefix = uniquePrefix();
-    errors.length = 0;
-  });
-  afterEach(async () => {
-    for (const client of clients) client.disconnect();
-    clients = [];
-    await deleteKeys(SHARED_REDIS_URL, prefix);
-  });
 
   it('shares the per-client and global caps between two instances', async () => {
     const a = await ledger('A');
@@ -143,7 +130,7 @@ describe('credit ledger with Redis books', () => {
     const clock = createHandClock();
     const a = await ledger('A', clock, { perClient: 20, global: 30 });
     for (let i = 0; i < 5; i++) await a.ledger.reserve('x', 2);
-    await deleteKeys(SHARED_REDIS_URL, prefix);
+    await deleteKeys(SHARED_REDIS_URL, keys.prefix);
 
     expect(await a.ledger.reserve('x', 2)).toBeUndefined();
 

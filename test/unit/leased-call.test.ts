@@ -1,23 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createFetchLease, type FetchLease } from '../../src/loaders/coalescing/fetch-lease.js';
 import { createLeasedCall } from '../../src/loaders/coalescing/leased-call.js';
 import { deadRedis } from '../helpers/dead-redis.js';
-import { deleteKeys, SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { useRedisKeys } from '../helpers/redis.js';
 
 const LEASE_MS = 300;
 
 describe('leased call', () => {
-  let prefix: string;
-  let clients: Redis[] = [];
-  const sharedErrors: unknown[] = [];
-
-  function redis(): Redis {
-    const client = new Redis(SHARED_REDIS_URL, { keyPrefix: prefix, maxRetriesPerRequest: 1 });
-    clients.push(client);
-    return client;
-  }
+  const keys = useRedisKeys();
+  const sharedErrors = keys.errors;
+  const redis = () => keys.client();
 
   /** One instance: its own connection and lease owner. */
   function instance(lease: FetchLease = createFetchLease(redis(), LEASE_MS)) {
@@ -45,16 +38,6 @@ describe('leased call', () => {
   }
 
   const nothingLanded = async () => undefined;
-
-  beforeEach(() => {
-    prefix = uniquePrefix();
-    sharedErrors.length = 0;
-  });
-  afterEach(async () => {
-    for (const client of clients) client.disconnect();
-    clients = [];
-    await deleteKeys(SHARED_REDIS_URL, prefix);
-  });
 
   it('has the winner pay, renewing its lease while the call outlasts it, then release it', async () => {
     const { leased } = instance();
@@ -123,7 +106,7 @@ describe('leased call', () => {
 
   it('pays alone and reports the error when Redis cannot grant the lease', async () => {
     const dead = await deadRedis();
-    clients.push(dead);
+    onTestFinished(() => dead.disconnect());
     const { leased } = instance(createFetchLease(dead, LEASE_MS));
     const { pay, calls } = payer(async () => 'paid');
 

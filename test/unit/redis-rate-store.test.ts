@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import {
   createMemoryRateStore,
@@ -9,22 +9,20 @@ import {
 } from '../../src/upstream/resilience/rate-limiter.js';
 import { createRedisRateStore } from '../../src/upstream/resilience/redis-rate-store.js';
 import { deadRedis } from '../helpers/dead-redis.js';
-import { deleteKeys, SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { useRedisKeys } from '../helpers/redis.js';
 
 const bucket = { qps: 1, burst: 2 };
 const cooldown = { baseMs: 40, maxMs: 100 };
 
 describe('redis rate store', () => {
-  let prefix: string;
-  let clients: Redis[] = [];
-  const errors: unknown[] = [];
+  const keys = useRedisKeys();
+  const { errors } = keys;
 
   /** One instance's store: its own connection to the shared Redis, its own memory fallback. */
   function instance(redis?: Redis): RateStore {
-    const client = redis ?? new Redis(SHARED_REDIS_URL, { keyPrefix: prefix, maxRetriesPerRequest: 1 });
-    clients.push(client);
+    const client = redis ?? keys.client();
     const fallback = createMemoryRateStore(bucket, cooldown, systemClock);
-    return createRedisRateStore(client, bucket, cooldown, fallback, (error) => errors.push(error));
+    return createRedisRateStore(client, bucket, cooldown, fallback, keys.onError);
   }
 
   /** Takes until the store stops answering 'cooling' (Redis's own clock ends the pause). */
@@ -35,16 +33,6 @@ describe('redis rate store', () => {
       await sleep(take.ms);
     }
   }
-
-  beforeEach(() => {
-    prefix = uniquePrefix();
-    errors.length = 0;
-  });
-  afterEach(async () => {
-    for (const client of clients) client.disconnect();
-    clients = [];
-    await deleteKeys(SHARED_REDIS_URL, prefix);
-  });
 
   it('draws every instance from one bucket', async () => {
     const [a, b] = [instance(), instance()];

@@ -2,11 +2,9 @@ import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yog
 
 /**
  * The request body, read once and capped. Yoga's own `maxRequestBodySize` pipes every body
- * through a TransformStream into a new Request (a stream pipeline, an AbortSignal and a
- * DOMException per request in the cold-path profile), and the response cache used to read a
- * clone of it besides. Here a JSON body is read into text once, shared by the response cache
- * (its key) and the GraphQL parser, and only a body without a declared length is counted as it
- * streams: node's HTTP parser never delivers more bytes than a request's Content-Length.
+ * through a TransformStream into a new Request; here a JSON body is read into text once, shared
+ * by the response cache (its key) and the GraphQL parser, and only a body without a declared
+ * length is counted as it streams: node's HTTP parser never delivers more than Content-Length.
  */
 const texts = new WeakMap<Request, Promise<string>>();
 
