@@ -1,9 +1,10 @@
+import { LRUCache } from 'lru-cache';
+
 const REGULAR = ['application/graphql-response+json', 'application/json'] as const;
 export type RegularMediaType = (typeof REGULAR)[number];
 
 /** Clients send a handful of distinct Accept headers; this keeps the warm path from re-reading them. */
-const known = new Map<string, RegularMediaType | undefined>();
-const KNOWN_MAX = 256;
+const known = new LRUCache<string, { chosen: RegularMediaType | undefined }>({ max: 256 });
 
 /**
  * The type yoga answers a single (non-streamed) result in, or undefined where yoga would answer
@@ -13,7 +14,8 @@ const KNOWN_MAX = 256;
  */
 export function regularMediaType(request: Request): RegularMediaType | undefined {
   const header = request.headers.get('accept') || '*/*';
-  if (known.has(header)) return known.get(header);
+  const remembered = known.get(header);
+  if (remembered) return remembered.chosen;
   let chosen: RegularMediaType | undefined;
   for (const entry of header.replace(/\s/g, '').toLowerCase().split(',').reverse()) {
     const [asked = '', ...params] = entry.split(';');
@@ -21,7 +23,7 @@ export function regularMediaType(request: Request): RegularMediaType | undefined
     if (charset !== 'charset=utf-8') continue;
     for (const offered of REGULAR) if (matches(asked, offered)) chosen = offered;
   }
-  if (known.size < KNOWN_MAX) known.set(header, chosen);
+  known.set(header, { chosen });
   return chosen;
 }
 
