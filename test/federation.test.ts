@@ -29,7 +29,9 @@ describe('federation subgraph', () => {
     const { body } = await harness.executeText('{ _service { sdl } }');
     const sdl = (body.data as { _service: { sdl: string } })._service.sdl;
 
-    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])');
+    expect(sdl).toContain(
+      '@link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@cost", "@listSize"])',
+    );
     expect(sdl).toMatch(
       /type CategoryInsight\s+@key\(fields: "id"\)\s+@key\(fields: "categoryId region timeScope"\)/,
     );

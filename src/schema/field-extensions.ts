@@ -1,3 +1,4 @@
+import { type GraphQLField, Kind } from 'graphql';
 import type { AnySource } from '../loaders/source.js';
 
 /** One paid call a field makes: the source that answers it, and the arguments it asks with. */
@@ -15,4 +16,15 @@ declare module 'graphql' {
     /** Throws InvalidArgumentError for arguments the resolver would refuse, before anything is paid. */
     validateArgs?: (args: _TArgs) => void;
   }
+}
+
+/**
+ * The `@cost(weight:)` a field declares in the SDL, in credits: what routers' demand control
+ * estimates with and what the pre-check charges each key the field asks for.
+ */
+export function costWeight(field: GraphQLField<unknown, unknown>): number | undefined {
+  const weight = field.astNode?.directives
+    ?.find((directive) => directive.name.value === 'cost')
+    ?.arguments?.find((argument) => argument.name.value === 'weight')?.value;
+  return weight?.kind === Kind.INT ? Number(weight.value) : undefined;
 }

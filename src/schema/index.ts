@@ -15,6 +15,11 @@ builder.queryType({ description: 'TikTok Shop category insights from KeyAPI, bat
 
 /**
  * A Federation v2 subgraph (`_service`, `_entities`, `@key`) that plain clients and GraphiQL use
- * as an ordinary schema on the same endpoint.
+ * as an ordinary schema on the same endpoint. Paid fields carry `@cost` in credits (Federation
+ * 2.9 demand control), which the pre-check reads too.
  */
-export const schema = builder.toSubGraphSchema({ sortSchema: false, federationDirectives: ['@key'] });
+export const schema = builder.toSubGraphSchema({
+  sortSchema: false,
+  linkUrl: 'https://specs.apollo.dev/federation/v2.9',
+  federationDirectives: ['@key', '@cost', '@listSize'],
+});

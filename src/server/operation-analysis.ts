@@ -24,15 +24,17 @@ import {
 } from 'graphql';
 import { InvalidArgumentError } from '../domain/invalid-argument-error.js';
 import type { AnySource } from '../loaders/source.js';
-import type { PaidCall } from '../schema/field-extensions.js';
+import { costWeight, type PaidCall } from '../schema/field-extensions.js';
 
 /** Field nodes plus IDs the analysis may visit for one operation: 100 full lists, far above any page. */
 export const MAX_ANALYSIS_WORK = 50_000;
 
-/** A key some source will be asked for. */
+/** A key some source will be asked for, and the credits a call for it costs. */
 export interface PricedKey {
   source: AnySource;
   key: unknown;
+  /** The `@cost` weight of the first root field that asks for the key. */
+  credits: number;
 }
 
 /** What an operation asks for before it runs, or why it must not run at all. */
@@ -40,8 +42,9 @@ export type OperationAnalysis = { keys: PricedKey[] } | { refusal: GraphQLError 
 
 /**
  * Reads, before execution, the paid keys an operation asks for at its root (the least it can
- * cost), from each field's `paidCalls` extension, and checks every field's arguments against its
- * `validateArgs` extension. Nested fields are not priced: their keys depend on the parent's answer.
+ * cost), from each field's `paidCalls` extension, each priced at the field's `@cost` weight, and
+ * checks every field's arguments against its `validateArgs` extension. Nested fields are not
+ * priced: their keys depend on the parent's answer.
  */
 export function analyzeOperation(
   schema: GraphQLSchema,
@@ -141,7 +144,9 @@ class OperationWalk {
       if (error instanceof InvalidArgumentError) throw badArgument(error, node);
       throw error;
     }
-    for (const item of priced?.(args) ?? []) this.add(item, node);
+    if (!priced) return;
+    const credits = costWeight(definition) ?? missingWeight(definition);
+    for (const item of priced(args)) this.add(item, credits, node);
   }
 
   private argumentsOf(definition: GraphQLField<unknown, unknown>, node: FieldNode) {
@@ -153,14 +158,16 @@ class OperationWalk {
     }
   }
 
-  private add({ source, args }: PaidCall, node: FieldNode): void {
+  private add({ source, args }: PaidCall, credits: number, node: FieldNode): void {
     this.count(node);
     const seen = `${source.name}\u0000${JSON.stringify(args)}`;
     if (this.normalized.has(seen)) return;
     this.normalized.add(seen);
     try {
       const key = source.keyOf(args, this.now);
-      this.found.set(`${source.name}:${source.keyId(key)}`, { source, key });
+      const id = `${source.name}:${source.keyId(key)}`;
+      // One key is one call however many fields ask for it; fields of one source share a weight.
+      if (!this.found.has(id)) this.found.set(id, { source, key, credits });
     } catch {
       // The resolver refuses it with BAD_USER_INPUT, at no cost.
     }
@@ -183,6 +190,10 @@ class OperationWalk {
     this.work += 1;
     if (this.work > MAX_ANALYSIS_WORK) throw tooComplex(node);
   }
+}
+
+function missingWeight(definition: GraphQLField<unknown, unknown>): never {
+  throw new Error(`${definition.name} declares paidCalls but no @cost weight to price them with`);
 }
 
 function badArgument(error: InvalidArgumentError, node: FieldNode): GraphQLError {

@@ -109,6 +109,8 @@ builder.queryFields((t) => ({
       }),
       ...scopeArgs(),
     },
+    // Credits, for routers' demand control and for the pre-check, which reads this weight.
+    cost: 2,
     extensions: { paidCalls: (args) => [{ source: insightSource, args }] },
     resolve: (_root, args, { insights }) => insights.load(args),
   }),
@@ -121,6 +123,10 @@ builder.queryFields((t) => ({
       ids: t.arg.idList({ required: true, description: 'Third-level category IDs, digits only.' }),
       ...scopeArgs(),
     },
+    // 2 credits per item. The cost spec sizes lists only by Int slicing arguments (composition
+    // rejects a list-typed `ids`), so routers assume the most `ids` may list.
+    cost: 2,
+    listSize: { assumedSize: MAX_IDS_PER_LIST },
     extensions: {
       validateArgs: ({ ids }) => checkIdCount(ids),
       paidCalls: ({ ids, region, timeScope }) =>

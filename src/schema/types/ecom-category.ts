@@ -27,6 +27,7 @@ const EcomCategoryRef = builder.objectType('EcomCategory', {
       description:
         "This category's insight in another region or time scope. Shares the operation's batching: a key already asked for costs nothing more. KeyAPI serves third-level categories.",
       args: scopeArgs(),
+      cost: 2,
       resolve: (category, args, { insights }) => insights.load({ id: category.id, ...args }),
     }),
   }),

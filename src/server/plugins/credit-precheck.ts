@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Clock } from '../../clock.js';
 import type { CreditLedger } from '../../loaders/budget/credit-ledger.js';
-import { CREDITS_PER_CALL, type RequestCost } from '../../loaders/budget/request-cost.js';
+import type { RequestCost } from '../../loaders/budget/request-cost.js';
 import type { Fetchers } from '../../loaders/request-loaders.js';
 import { analyzeOperation, type PricedKey } from '../operation-analysis.js';
 
@@ -17,7 +17,7 @@ export interface CreditPrecheckOptions {
 /**
  * Refuses, before any call, an operation with an argument its field refuses, one too large to
  * analyse, or one whose least possible cost (its root keys that are neither cached nor already
- * being fetched) is more than it may spend.
+ * being fetched, each at its field's `@cost` weight) is more than it may spend.
  */
 export function useCreditPrecheck(options: CreditPrecheckOptions): Plugin<{ cost: RequestCost }> {
   return {
@@ -46,10 +46,10 @@ async function budgetRefusal(
   const remaining = await options.ledger.remaining(cost.clientId);
   const allowedAtMost = Math.min(options.perOperationCredits, remaining.client, remaining.global);
   // The common case: even with nothing cached the operation fits, so no cache lookups.
-  if (keys.length * CREDITS_PER_CALL <= allowedAtMost) return undefined;
-  let calls = 0;
-  for (const { source, key } of keys) {
-    if (await options.fetchers.get(source.name)?.needsUpstream(key)) calls += 1;
+  if (sumCredits(keys) <= allowedAtMost) return undefined;
+  const uncached: PricedKey[] = [];
+  for (const priced of keys) {
+    if (await options.fetchers.get(priced.source.name)?.needsUpstream(priced.key)) uncached.push(priced);
   }
   const [budget, allowed] = (
     [
@@ -58,10 +58,10 @@ async function budgetRefusal(
       ['global', remaining.global],
     ] as const
   ).reduce((tightest, entry) => (entry[1] < tightest[1] ? entry : tightest));
-  const needed = calls * CREDITS_PER_CALL;
-  if (calls === 0 || needed <= allowed) return undefined;
+  const needed = sumCredits(uncached);
+  if (uncached.length === 0 || needed <= allowed) return undefined;
   return new GraphQLError(
-    `This operation needs at least ${needed} credits (${calls} upstream calls), more than its ${budget} budget of ${Math.max(0, allowed)} credits allows; nothing was spent`,
+    `This operation needs at least ${needed} credits (${uncached.length} upstream calls), more than its ${budget} budget of ${Math.max(0, allowed)} credits allows; nothing was spent`,
     {
       extensions: {
         code: 'CREDIT_BUDGET_EXCEEDED',
@@ -71,4 +71,8 @@ async function budgetRefusal(
       },
     },
   );
+}
+
+function sumCredits(keys: readonly PricedKey[]): number {
+  return keys.reduce((sum, { credits }) => sum + credits, 0);
 }
