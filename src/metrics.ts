@@ -117,6 +117,18 @@ export function createMetrics(options: MetricsOptions = {}) {
       help: 'Upstream circuit: 0 closed, 1 half-open, 2 open, 3 paused after a 402.',
       registers: [registry],
     }),
+    refreshes: new Counter({
+      name: 'gateway_refreshes_total',
+      help: 'Refreshes made behind the requests, by trigger (stale: served stale while refreshing; ahead: a hot key about to expire) and outcome (ok, failed, skipped).',
+      labelNames: ['trigger', 'outcome'] as const,
+      registers: [registry],
+    }),
+    refreshCredits: new Counter({
+      name: 'gateway_refresh_credits_total',
+      help: 'KeyAPI credits spent on refreshes behind the requests, by trigger.',
+      labelNames: ['trigger'] as const,
+      registers: [registry],
+    }),
     redisUp: new Gauge({
       name: 'gateway_redis_up',
       help: 'Whether the shared Redis answers (1), or the instance runs on its in-memory path (0); 1 without Redis.',

@@ -11,9 +11,13 @@ import { FIXED_NOW, type GraphQLResponse, TEST_API_KEY, useTestGateway } from '.
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-describe('insight cache', () => {
+describe('insight cache, refreshed only when asked', () => {
   const clock = createTestClock(FIXED_NOW);
-  const harness = useTestGateway({ clock: clock.now, env: { KEYAPI_RETRY_MAX_ATTEMPTS: '1' } });
+  // Without stale-while-revalidate: an expired answer makes its request wait for KeyAPI.
+  const harness = useTestGateway({
+    clock: clock.now,
+    env: { KEYAPI_RETRY_MAX_ATTEMPTS: '1', CACHE_STALE_WHILE_REVALIDATE: 'false' },
+  });
   const ask = (timeScope: string) => harness.execute(InsightInScopeDocument, { id: '601583', timeScope });
   const callsFor = (timeScope: string) =>
     harness.upstream.calls.filter((call) => call.timeScope === timeScope).length;
@@ -49,7 +53,7 @@ describe('insight cache', () => {
     const { fetchedAt } = (fresh.body.data as { categoryInsight: { fetchedAt: string } }).categoryInsight;
     expect(stale.body.data).toEqual(fresh.body.data);
     expect(stale.body.extensions?.stale).toEqual([
-      { id: '601583:all_regions:1', fetchedAt, reason: 'UPSTREAM_UNAVAILABLE' },
+      { id: '601583:all_regions:1', fetchedAt, ageSeconds: 660, reason: 'UPSTREAM_UNAVAILABLE' },
     ]);
     expect(stale.body.extensions?.cost).toMatchObject({ upstreamCalls: 1, credits: 2 });
   });

@@ -95,7 +95,7 @@ describe('a 429 storm', () => {
   const logs = captureLogs();
   const harness = useTestGateway({
     clock: clock.now,
-    env: { KEYAPI_COOLDOWN_BASE_MS: '1000', LOG_LEVEL: 'info' },
+    env: { KEYAPI_COOLDOWN_BASE_MS: '1000', LOG_LEVEL: 'info', CACHE_STALE_WHILE_REVALIDATE: 'false' },
     deps: { logDestination: logs.stream },
   });
   const rateLimitedEverywhere = () =>

@@ -7,7 +7,10 @@ const CARD =
 
 describe('response cache', () => {
   const clock = createTestClock(FIXED_NOW);
-  const harness = useTestGateway({ clock: clock.now, env: { KEYAPI_RETRY_MAX_ATTEMPTS: '1' } });
+  const harness = useTestGateway({
+    clock: clock.now,
+    env: { KEYAPI_RETRY_MAX_ATTEMPTS: '1', CACHE_STALE_WHILE_REVALIDATE: 'false' },
+  });
   const post = (query: string, headers: Record<string, string> = {}) =>
     harness.gateway.fetch('http://gateway.test/graphql', {
       method: 'POST',

@@ -1,5 +1,6 @@
 import type { DailyCaps } from '../loaders/budget/credit-ledger.js';
 import type { CachePolicy } from '../loaders/cache/freshness.js';
+import type { RefreshAheadOptions } from '../loaders/refresh-ahead.js';
 import type { RedisOptions } from '../redis/connection.js';
 import type { KeyApiClientOptions } from '../upstream/keyapi-client.js';
 import type { CircuitBreakerOptions } from '../upstream/resilience/circuit-breaker.js';
@@ -38,7 +39,14 @@ interface ConfigShape {
   breaker: CircuitBreakerOptions;
   /** The fleet-wide pause after a 429. */
   cooldown: CooldownOptions;
-  cache: CachePolicy & { maxEntries: number; maxBytes: number };
+  cache: CachePolicy & {
+    maxEntries: number;
+    maxBytes: number;
+    /** Serve an answer past its freshness, within its grace, at once while one refresh goes out. */
+    staleWhileRevalidate: boolean;
+  };
+  /** Refresh the hottest keys shortly before they expire, within a daily budget of its own. */
+  refreshAhead: RefreshAheadOptions;
   /** Whole responses replayed while their insights are fresh; 0 entries turns it off. */
   responseCache: { maxEntries: number; maxBytes: number };
   /** Null: this instance caches, coalesces and rate-limits alone, in memory. */
@@ -174,6 +182,13 @@ function toConfig(vars: EnvVars): ConfigShape {
       negativeTtlMs: vars.CACHE_NEGATIVE_TTL_MS,
       maxEntries: vars.CACHE_MAX_ENTRIES,
       maxBytes: vars.CACHE_MAX_BYTES,
+      staleWhileRevalidate: vars.CACHE_STALE_WHILE_REVALIDATE ?? true,
+    },
+    refreshAhead: {
+      creditsPerDay: vars.REFRESH_AHEAD_CREDITS_DAILY,
+      minHits: vars.REFRESH_AHEAD_MIN_HITS,
+      halfLifeMs: vars.REFRESH_AHEAD_HALF_LIFE_MS,
+      intervalMs: vars.REFRESH_AHEAD_INTERVAL_MS,
     },
     responseCache: { maxEntries: vars.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: vars.RESPONSE_CACHE_MAX_BYTES },
     redis: vars.REDIS_URL

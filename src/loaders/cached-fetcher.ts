@@ -1,9 +1,10 @@
 import type { Clock } from '../clock.js';
 import type { KeyApi } from '../upstream/keyapi-client.js';
+import type { AttemptHooks } from '../upstream/resilience/guard.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
 import { CreditBudgetError } from './budget/credit-budget-error.js';
 import type { OperationBudget } from './budget/operation-budget.js';
-import type { RequestCost } from './budget/request-cost.js';
+import { CREDITS_PER_CALL, type RequestCost } from './budget/request-cost.js';
 import {
   type CachedAnswer,
   type GoodAnswer,
@@ -31,15 +32,33 @@ export interface FetcherDeps {
   budget: OperationBudget;
   policy: CachePolicy;
   clock: Clock;
-  /** Told how each lookup was answered. */
-  observe: { lookup(result: 'hit' | 'miss' | 'stale'): void; coalesced(): void };
+  /** Serve an answer past its freshness (within its grace) at once, and refresh it behind the response. */
+  staleWhileRevalidate: boolean;
+  /** Told of every lookup of a key, for refresh-ahead's popularity. */
+  onAsked?: (source: string, id: string, key: unknown) => void;
+  /** Told how each lookup was answered, and how each background refresh ended. */
+  observe: {
+    lookup(result: 'hit' | 'miss' | 'stale'): void;
+    coalesced(): void;
+    refresh(trigger: RefreshTrigger, outcome: 'ok' | 'failed' | 'skipped', credits: number): void;
+  };
 }
+
+/** Why a refresh went out without a request waiting for it. */
+export type RefreshTrigger = 'stale' | 'ahead';
 
 /** Fetches one source's answers for every request of the process, paying for each key as rarely as possible. */
 export interface CachedFetcher<K, V> {
   fetch(key: K, cost: RequestCost): Promise<Fetched<V>>;
   /** Whether answering `key` now would take an upstream call (for the pre-execution cost check). */
   needsUpstream(key: K): Promise<boolean>;
+  /** How long the cached answer for `key` stays fresh (ms), or undefined when there is none. */
+  freshFor(key: K): Promise<number | undefined>;
+  /**
+   * Refreshes `key` behind the requests, once across the fleet: booked by `hooks`; a failure
+   * keeps the old copy. Resolves when it ended (or was left to another call already under way).
+   */
+  refresh(key: K, requestId: string, hooks: AttemptHooks, trigger: RefreshTrigger): Promise<void>;
 }
 
 interface Outcome {
@@ -70,14 +89,22 @@ class SourceFetcher<K, P, V> implements CachedFetcher<K, V> {
 
   async fetch(key: K, cost: RequestCost): Promise<Fetched<V>> {
     const id = this.cacheId(key);
-    const { isFresh, freshUntil } = this.rules(key);
+    this.deps.onAsked?.(this.source.name, id, key);
+    const { isFresh, freshUntil, lastGood } = this.rules(key);
     const cached = await this.deps.cache.get(id, isFresh);
     if (cached && isFresh(cached)) {
       cost.cacheHits += 1;
       this.deps.observe.lookup('hit');
       if (cached.kind === 'refusal') throw refusalError(cached.error);
-      cost.noteFresh(freshUntil(cached));
+      cost.noteFresh(freshUntil(cached), cached.fetchedAt);
       return this.fetched(cached);
+    }
+    const stale = this.deps.staleWhileRevalidate ? lastGood(cached) : undefined;
+    if (stale) {
+      // Stale-while-revalidate: the old answer now, one refresh behind it, booked to this client.
+      void this.refresh(key, cost.requestId, this.deps.budget(cost.forRefresh()), 'stale');
+      cost.cacheHits += 1;
+      return this.served(key, { good: stale, staleBecause: 'REFRESHING' }, cost);
     }
     this.deps.observe.lookup('miss');
     const { promise, leader } = this.inFlight.join(id, () => this.resolve(key, id, cached, cost));
@@ -104,7 +131,27 @@ class SourceFetcher<K, P, V> implements CachedFetcher<K, V> {
 
   async needsUpstream(key: K): Promise<boolean> {
     const id = this.cacheId(key);
-    return !this.inFlight.has(id) && (await this.freshAnswer(key, id)) === undefined;
+    if (this.inFlight.has(id)) return false;
+    const { isFresh, lastGood } = this.rules(key);
+    const answer = await this.deps.cache.get(id, isFresh);
+    if (answer && isFresh(answer)) return false;
+    // An answer within its grace is served at once while it refreshes: the operation pays nothing.
+    return !(this.deps.staleWhileRevalidate && lastGood(answer));
+  }
+
+  async freshFor(key: K): Promise<number | undefined> {
+    const answer = await this.freshAnswer(key, this.cacheId(key));
+    return answer?.kind === 'answer'
+      ? this.rules(key).freshUntil(answer) - this.deps.clock.now().getTime()
+      : undefined;
+  }
+
+  async refresh(key: K, requestId: string, hooks: AttemptHooks, trigger: RefreshTrigger): Promise<void> {
+    const id = this.cacheId(key);
+    // A refresh or a paid miss already under way for this key answers for this one too.
+    if (this.inFlight.has(id)) return;
+    const { promise } = this.inFlight.join(id, () => this.refreshed(key, id, requestId, hooks, trigger));
+    await promise.catch(() => {});
   }
 
   private rules(key: K) {
@@ -179,13 +226,60 @@ class SourceFetcher<K, P, V> implements CachedFetcher<K, V> {
     return answer;
   }
 
+  /** One background call, under the lease when instances share Redis; a failure keeps the old copy. */
+  private async refreshed(
+    key: K,
+    id: string,
+    requestId: string,
+    hooks: AttemptHooks,
+    trigger: RefreshTrigger,
+  ) {
+    let credits = 0;
+    const counted: AttemptHooks = {
+      async beforeAttempt() {
+        await hooks.beforeAttempt?.();
+        credits += CREDITS_PER_CALL;
+      },
+      async notSent() {
+        credits -= CREDITS_PER_CALL;
+        await hooks.notSent?.();
+      },
+    };
+    const call = async () => {
+      const value = await this.deps.keyapi.call(this.source.endpoint, this.source.params(key), {
+        scope: id,
+        requestId,
+        hooks: counted,
+      });
+      const answer: CachedAnswer = { kind: 'answer', value, fetchedAt: this.deps.clock.now().getTime() };
+      await this.deps.cache.set(id, answer, this.rules(key).keepFor(answer));
+      return answer;
+    };
+    try {
+      const answer = this.deps.leased ? await this.deps.leased.ifFree(id, call) : await call();
+      this.deps.observe.refresh(trigger, answer ? 'ok' : 'skipped', credits);
+      if (answer) return { good: answer };
+    } catch {
+      this.deps.observe.refresh(trigger, 'failed', credits);
+    }
+    // A caller that joined this refresh gets what there was before it.
+    const previous = this.rules(key).lastGood(await this.deps.cache.get(id, () => false));
+    if (!previous) throw refusalError({ code: 'UPSTREAM_UNAVAILABLE', message: 'KeyAPI is unavailable' });
+    return { good: previous, staleBecause: 'REFRESHING' };
+  }
+
   private served(key: K, outcome: Outcome, cost: RequestCost): Fetched<V> {
     if (outcome.staleBecause === undefined) {
-      cost.noteFresh(this.rules(key).freshUntil(outcome.good));
+      cost.noteFresh(this.rules(key).freshUntil(outcome.good), outcome.good.fetchedAt);
     } else {
       this.deps.observe.lookup('stale');
-      const fetchedAt = new Date(outcome.good.fetchedAt).toISOString();
-      cost.stale.push({ id: this.source.keyId(key), fetchedAt, reason: outcome.staleBecause });
+      const { fetchedAt } = outcome.good;
+      cost.stale.push({
+        id: this.source.keyId(key),
+        fetchedAt: new Date(fetchedAt).toISOString(),
+        ageSeconds: Math.floor((this.deps.clock.now().getTime() - fetchedAt) / 1000),
+        reason: outcome.staleBecause,
+      });
     }
     return this.fetched(outcome.good);
   }

@@ -77,10 +77,11 @@ function fakeKeyApi() {
   };
 }
 
-function setup(maxCallsPerOperation = 10) {
+function setup(maxCallsPerOperation = 10, staleWhileRevalidate = false) {
   const clock = createHandClock();
   const upstream = fakeKeyApi();
   const lookups: string[] = [];
+  const refreshes: string[] = [];
   let coalesced = 0;
   const fetcher = createCachedFetcher(thingSource, {
     keyapi: upstream.keyapi,
@@ -95,15 +96,17 @@ function setup(maxCallsPerOperation = 10) {
     ),
     policy,
     clock,
+    staleWhileRevalidate,
     observe: {
       lookup: (result) => lookups.push(result),
       coalesced: () => {
         coalesced += 1;
       },
+      refresh: (trigger, outcome, credits) => refreshes.push(`${trigger}:${outcome}:${credits}`),
     },
   });
   const cost = () => new RequestCost('client-a', 'request-1');
-  return { clock, upstream, lookups, fetcher, cost, coalescedCount: () => coalesced };
+  return { clock, upstream, lookups, refreshes, fetcher, cost, coalescedCount: () => coalesced };
 }
 
 const unavailable = () => new UpstreamError('UPSTREAM_UNAVAILABLE', 'KeyAPI is unavailable', { status: 503 });
@@ -183,7 +186,7 @@ describe('cached fetcher', () => {
 
     expect(served).toEqual(good);
     expect(later.stale).toEqual([
-      { id: '1', fetchedAt: good.fetchedAt.toISOString(), reason: 'UPSTREAM_UNAVAILABLE' },
+      { id: '1', fetchedAt: good.fetchedAt.toISOString(), ageSeconds: 60, reason: 'UPSTREAM_UNAVAILABLE' },
     ]);
     expect(later.servedFresh).toBe(0);
     expect(lookups).toEqual(['miss', 'miss', 'stale']);
@@ -198,7 +201,7 @@ describe('cached fetcher', () => {
 
     expect(await fetcher.fetch('1', spent)).toEqual(good);
     expect(spent.stale).toEqual([
-      { id: '1', fetchedAt: good.fetchedAt.toISOString(), reason: 'CREDIT_BUDGET_EXCEEDED' },
+      { id: '1', fetchedAt: good.fetchedAt.toISOString(), ageSeconds: 60, reason: 'CREDIT_BUDGET_EXCEEDED' },
     ]);
   });
 
@@ -280,5 +283,52 @@ describe('cached fetcher', () => {
     expect(await fetcher.needsUpstream('1')).toBe(false);
     clock.advance(policy.ttlMs['1']);
     expect(await fetcher.needsUpstream('1')).toBe(true);
+  });
+});
+
+describe('cached fetcher, stale-while-revalidate', () => {
+  it('answers 20 concurrent requests for an expired key at once, stale, with one refresh behind them', async () => {
+    const { clock, upstream, fetcher, cost, refreshes } = setup(10, true);
+    await fetcher.fetch('a', cost());
+    clock.advance(61_000);
+    upstream.answer(async () => 'thing a, refreshed');
+    const release = upstream.hold();
+
+    const costs = Array.from({ length: 20 }, cost);
+    const answers = await Promise.all(costs.map((each) => fetcher.fetch('a', each)));
+
+    expect(answers.map((answer) => answer.value)).toEqual(Array(20).fill('thing a'));
+    expect(costs.every((each) => each.upstreamCalls === 0 && each.stale[0]?.reason === 'REFRESHING')).toBe(
+      true,
+    );
+    expect(costs[0]?.stale[0]?.ageSeconds).toBe(61);
+    release();
+    await until(() => expect(refreshes).toEqual(['stale:ok:2']));
+    expect(upstream.calls).toHaveLength(2);
+    expect((await fetcher.fetch('a', cost())).value).toBe('thing a, refreshed');
+  });
+
+  it('keeps the old copy when the refresh fails, and says so', async () => {
+    const { clock, upstream, fetcher, cost, refreshes } = setup(10, true);
+    await fetcher.fetch('a', cost());
+    clock.advance(61_000);
+    upstream.failWith(new UpstreamError('UPSTREAM_UNAVAILABLE', 'KeyAPI is unavailable', { status: 503 }));
+
+    const first = await fetcher.fetch('a', cost());
+    await until(() => expect(refreshes).toEqual(['stale:failed:2']));
+    const second = cost();
+    const again = await fetcher.fetch('a', second);
+
+    expect([first.value, again.value]).toEqual(['thing a', 'thing a']);
+    expect(second.stale[0]?.reason).toBe('REFRESHING');
+  });
+
+  it('does not ask for a call in the pre-check when a stale copy will be served', async () => {
+    const { clock, fetcher, cost } = setup(10, true);
+    await fetcher.fetch('a', cost());
+    clock.advance(61_000);
+
+    expect(await fetcher.needsUpstream('a')).toBe(false);
+    expect(await fetcher.freshFor('a')).toBeUndefined();
   });
 });

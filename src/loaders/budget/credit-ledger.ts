@@ -13,8 +13,11 @@ export type CapScope = Exclude<BudgetScope, 'operation'>;
 
 /** Daily credit counters, per client and in all. */
 export interface CreditLedger {
-  /** Books `credits` for today unless that passes a cap; returns the cap that refused. */
-  reserve(clientId: string, credits: number): Promise<CapScope | undefined>;
+  /**
+   * Books `credits` for today unless that passes a cap; returns the cap that refused. `clientCap`
+   * replaces the per-client cap for this client (the refresh-ahead budget is one).
+   */
+  reserve(clientId: string, credits: number, clientCap?: number): Promise<CapScope | undefined>;
   /** Hands back credits booked for an attempt that never reached KeyAPI. */
   refund(clientId: string, credits: number): Promise<void>;
   remaining(clientId: string): Promise<{ client: number; global: number }>;
@@ -93,8 +96,8 @@ class Ledger implements CreditLedger {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  reserve(clientId: string, credits: number) {
-    return this.book(clientId, credits);
+  reserve(clientId: string, credits: number, clientCap = this.caps.perClient) {
+    return this.book(clientId, credits, { ...this.caps, perClient: clientCap });
   }
 
   async refund(clientId: string, credits: number) {
@@ -120,14 +123,14 @@ class Ledger implements CreditLedger {
     return this.day;
   }
 
-  private async book(clientId: string, credits: number): Promise<CapScope | undefined> {
+  private async book(clientId: string, credits: number, caps = this.caps): Promise<CapScope | undefined> {
     const day = this.today();
-    if (!this.books) return this.bookLocally(day, clientId, credits);
+    if (!this.books) return this.bookLocally(day, clientId, credits, caps);
     try {
-      return await this.bookShared(this.books, day, clientId, credits);
+      return await this.bookShared(this.books, day, clientId, credits, caps);
     } catch (error) {
       this.onError(error);
-      return this.bookLocally(day, clientId, credits);
+      return this.bookLocally(day, clientId, credits, caps);
     }
   }
 
@@ -135,21 +138,21 @@ class Ledger implements CreditLedger {
     { mine, others, unbooked }: Day,
     clientId: string,
     credits: number,
+    caps: DailyCaps,
   ): CapScope | undefined {
-    if (credits > 0 && mine.of(clientId) + others.of(clientId) + credits > this.caps.perClient)
-      return 'client';
-    if (credits > 0 && mine.global + others.global + credits > this.caps.global) return 'global';
+    if (credits > 0 && mine.of(clientId) + others.of(clientId) + credits > caps.perClient) return 'client';
+    if (credits > 0 && mine.global + others.global + credits > caps.global) return 'global';
     mine.add(clientId, credits);
     if (this.books) unbooked.add(clientId, credits);
     return undefined;
   }
 
-  private async bookShared(books: SharedBooks, day: Day, clientId: string, credits: number) {
+  private async bookShared(books: SharedBooks, day: Day, clientId: string, credits: number, caps: DailyCaps) {
     const { mine, others, unbooked } = day;
     const carried = { client: unbooked.of(clientId), global: unbooked.global };
     const own = { client: mine.of(clientId), global: mine.global };
     const spending = { ...own, unbookedClient: carried.client, unbookedGlobal: carried.global };
-    const booking = await books.book(day.date, clientId, spending, credits, this.caps);
+    const booking = await books.book(day.date, clientId, spending, credits, caps);
     unbooked.perClient.set(clientId, unbooked.of(clientId) - carried.client);
     unbooked.global -= carried.global;
     const booked = booking.refused === 0 ? credits : 0;

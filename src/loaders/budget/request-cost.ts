@@ -4,7 +4,12 @@ export const CREDITS_PER_CALL = 2;
 export interface StaleNotice {
   id: string;
   fetchedAt: string;
-  /** The `extensions.code` of the failure that made the gateway serve the old answer. */
+  /** Seconds since `fetchedAt`. */
+  ageSeconds: number;
+  /**
+   * `REFRESHING` when the answer was past its freshness and a refresh went out behind it; else
+   * the `extensions.code` of the failure that made the gateway serve the old answer.
+   */
   reason: string;
 }
 
@@ -21,6 +26,8 @@ export class RequestCost {
   servedFresh = 0;
   /** When the first fresh insight served goes stale (ms since the epoch). */
   freshUntil = Number.POSITIVE_INFINITY;
+  /** When the oldest fresh insight served was fetched (ms since the epoch): the response's `Age`. */
+  oldestFetchedAt = Number.POSITIVE_INFINITY;
 
   constructor(
     /** Who pays: the gateway client token's name, or the caller's address. */
@@ -29,9 +36,15 @@ export class RequestCost {
     readonly requestId: string,
   ) {}
 
-  noteFresh(until: number): void {
+  /** The account of a refresh this operation set off but does not wait for: the same client pays. */
+  forRefresh(): RequestCost {
+    return new RequestCost(this.clientId, this.requestId);
+  }
+
+  noteFresh(until: number, fetchedAt?: number): void {
     this.servedFresh += 1;
     this.freshUntil = Math.min(this.freshUntil, until);
+    if (fetchedAt !== undefined) this.oldestFetchedAt = Math.min(this.oldestFetchedAt, fetchedAt);
   }
 
   get credits(): number {

@@ -24,19 +24,6 @@ export function createLeasedCall({
   sleep,
   onSharedError,
 }: LeasedCallOptions) {
-  async function whileHeld<A>(id: string, work: () => Promise<A>): Promise<A> {
-    const renewal = setInterval(
-      () => void lease.renew(id).catch(onSharedError),
-      Math.max(50, Math.floor(lease.leaseMs / 3)),
-    );
-    try {
-      return await work();
-    } finally {
-      clearInterval(renewal);
-      await lease.release(id).catch(onSharedError);
-    }
-  }
-
   /** Waits while another instance holds the lease; its answer, or undefined to compete again. */
   async function waitForHolder<A>(id: string, landed: () => Promise<A | undefined>, deadline: number) {
     while (monotonic() < deadline) {
@@ -56,7 +43,7 @@ export function createLeasedCall({
    * `landed` reads an answer another instance may have stored; `pay` makes the call. Returns
    * what was paid for, or what landed (with `coalesced` set).
    */
-  return async function leased<A>(
+  async function leased<A>(
     id: string,
     landed: () => Promise<A | undefined>,
     pay: () => Promise<A>,
@@ -71,7 +58,7 @@ export function createLeasedCall({
         return { answer: await pay(), coalesced: false };
       }
       if (won) {
-        return whileHeld(id, async () => {
+        return whileHeld(lease, id, onSharedError, async () => {
           const answer = await landed();
           return answer ? { answer, coalesced: true } : { answer: await pay(), coalesced: false };
         });
@@ -80,7 +67,43 @@ export function createLeasedCall({
       if (answer) return { answer, coalesced: true };
     }
     return { answer: await pay(), coalesced: false };
-  };
+  }
+
+  /**
+   * Runs `work` under the lease if no instance holds it, else leaves it to the holder (undefined):
+   * a background refresh someone else is already making need not be made twice.
+   */
+  async function ifFree<A>(id: string, work: () => Promise<A>): Promise<A | undefined> {
+    let won: boolean;
+    try {
+      won = await lease.acquire(id);
+    } catch (error) {
+      onSharedError(error);
+      return work();
+    }
+    return won ? whileHeld(lease, id, onSharedError, work) : undefined;
+  }
+
+  return Object.assign(leased, { ifFree });
 }
 
 export type LeasedCall = ReturnType<typeof createLeasedCall>;
+
+/** Keeps the lease alive while `work` runs, so waiting instances know the holder lives. */
+async function whileHeld<A>(
+  lease: FetchLease,
+  id: string,
+  onSharedError: (error: unknown) => void,
+  work: () => Promise<A>,
+): Promise<A> {
+  const renewal = setInterval(
+    () => void lease.renew(id).catch(onSharedError),
+    Math.max(50, Math.floor(lease.leaseMs / 3)),
+  );
+  try {
+    return await work();
+  } finally {
+    clearInterval(renewal);
+    await lease.release(id).catch(onSharedError);
+  }
+}

@@ -12,6 +12,7 @@ import { createCategoryCatalog } from '../../loaders/category-catalog.js';
 import { createFetchLease } from '../../loaders/coalescing/fetch-lease.js';
 import { createLeasedCall } from '../../loaders/coalescing/leased-call.js';
 import { insightSource } from '../../loaders/insight-source.js';
+import { createRefreshAhead } from '../../loaders/refresh-ahead.js';
 import type { Fetchers } from '../../loaders/request-loaders.js';
 import type { AnySource } from '../../loaders/source.js';
 import type { Logger } from '../../logger.js';
@@ -65,11 +66,21 @@ export function createServices(config: GatewayConfig, deps: ServiceDeps) {
     budget: operationBudget(ledger, Math.floor(config.budgets.perOperation / CREDITS_PER_CALL)),
     policy: config.cache,
     clock,
-    observe: { lookup: (result) => metrics.cache.inc({ result }), coalesced: () => metrics.coalesced.inc() },
+    staleWhileRevalidate: config.cache.staleWhileRevalidate,
+    onAsked: (source, id, key) => refreshAhead.asked(source, id, key),
+    observe: {
+      lookup: (result) => metrics.cache.inc({ result }),
+      coalesced: () => metrics.coalesced.inc(),
+      refresh(trigger, outcome, credits) {
+        metrics.refreshes.inc({ trigger, outcome });
+        metrics.refreshCredits.inc({ trigger }, credits);
+      },
+    },
   };
   const fetchers: Fetchers = new Map(
     SOURCES.map((source) => [source.name, createCachedFetcher(source, fetcherDeps)]),
   );
+  const refreshAhead = createRefreshAhead(fetchers, ledger, clock, config.refreshAhead);
   return {
     upstream,
     ledger,
@@ -77,6 +88,7 @@ export function createServices(config: GatewayConfig, deps: ServiceDeps) {
     catalog: createCategoryCatalog(),
     redisState: () => redisHealth?.state(),
     async dispose() {
+      refreshAhead.stop();
       await upstream.close();
       redisHealth?.stop();
       redis?.disconnect();
