@@ -205,3 +205,59 @@ describe('federation references to categories', () => {
     expect(harness.upstream.calls).toHaveLength(0);
   });
 });
+
+describe('category references at the minimum', () => {
+  const harness = useTestGateway();
+  const CATEGORY_AND_NZ_INSIGHT = /* GraphQL */ `
+    query Entities($representations: [_Any!]!) {
+      _entities(representations: $representations) {
+        ... on EcomCategory { id name insight(region: "NZ", timeScope: "30") { id title } }
+      }
+    }
+  `;
+
+  it('names 100 references to 6 categories from the 6 insights the same request pays for anyway', async () => {
+    const six = ['601583', '601584', '601459', '601170', '601755', '700510'];
+    const representations = Array.from({ length: 100 }, (_, index) => ({
+      __typename: 'EcomCategory',
+      id: six[index % 6],
+    }));
+
+    const { body } = await harness.executeText(CATEGORY_AND_NZ_INSIGHT, { representations });
+    const entities = (
+      body.data as { _entities: Array<{ id: string; name: string; insight: { id: string } }> }
+    )._entities;
+
+    expect(body.errors).toBeUndefined();
+    expect(entities[0]).toEqual({
+      id: '601583',
+      name: 'Perfume',
+      insight: { id: '601583:NZ:30', title: 'Perfume' },
+    });
+    expect(entities.every((entity, index) => entity.insight.id === `${six[index % 6]}:NZ:30`)).toBe(true);
+    expect(
+      harness.upstream.calls.map((call) => `${call.id}:${call.region}:${call.timeScope}`).sort(),
+    ).toEqual(six.map((id) => `${id}:NZ:30`).sort());
+  });
+
+  it('answers category(id) from what the gateway has seen, and refuses an insight of a known upper-level ID for free', async () => {
+    await harness.executeText('{ categoryInsight(id: "601583") { id } }');
+
+    const { body } = await harness.executeText(`{
+      level1: category(id: "601450") { name level }
+      level3: category(id: "601583") { name path { name } }
+    }`);
+    const refused = await harness.executeText('{ categoryInsight(id: "601450") { id } }');
+
+    expect(body.data).toEqual({
+      level1: { name: 'Beauty & Personal Care', level: 1 },
+      level3: {
+        name: 'Perfume',
+        path: [{ name: 'Beauty & Personal Care' }, { name: 'Makeup & Perfume' }, { name: 'Perfume' }],
+      },
+    });
+    expect(refused.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'id' });
+    expect(refused.body.errors?.[0]?.message).toContain('is a level-1 category');
+    expect(harness.upstream.calls).toHaveLength(1);
+  });
+});

@@ -60,6 +60,16 @@ describe('two gateway instances on one Redis', () => {
     expect(upstream.calls).toHaveLength(1);
   });
 
+  it("know the categories of each other's answers, through the shared catalog", async () => {
+    const [a, b] = [start(), start()];
+    await a.execute(InsightInScopeDocument, { id: '601583' });
+
+    const { body } = await b.executeText('{ category(id: "601450") { name level } }');
+
+    expect(body.data).toEqual({ category: { name: 'Beauty & Personal Care', level: 1 } });
+    expect(upstream.calls).toHaveLength(1);
+  });
+
   it('hold the QPS limit together', async () => {
     // 2 calls at once, then one every 500 ms, whichever instance makes them.
     const env = { KEYAPI_MAX_QPS: '2', KEYAPI_QPS_BURST: '2' };

@@ -157,10 +157,18 @@ export type PostEdge = {
 /** TikTok Shop category insights from KeyAPI, batched and deduplicated. */
 export type Query = {
   __typename?: 'Query';
+  /** A category of the tree by ID, any level. Free when the gateway has seen it in any answer; otherwise its own insight is paid for (third-level IDs only). */
+  category: EcomCategory;
   /** Insight for one third-level category. Null, with an error, when KeyAPI fails for it. */
   categoryInsight?: Maybe<CategoryInsight>;
   /** Insights for several categories in one region and time scope, in the order of `ids`. An item KeyAPI fails for is null, with an error for its index; the others keep their data. Repeated IDs cost one call. */
   categoryInsights: Array<Maybe<CategoryInsight>>;
+};
+
+
+/** TikTok Shop category insights from KeyAPI, batched and deduplicated. */
+export type QueryCategoryArgs = {
+  id: Scalars['ID']['input'];
 };
 
 

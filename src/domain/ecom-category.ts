@@ -1,4 +1,5 @@
 import type { InsightInfo, UpstreamEcomCategory } from '../upstream/endpoints/insight-detail.js';
+import { InvalidArgumentError } from './invalid-argument-error.js';
 
 /** A node of TikTok Shop's category tree, linked toward its level-1 root. */
 export interface EcomCategory {
@@ -38,4 +39,21 @@ export function categoryPath(category: EcomCategory): EcomCategory[] {
   const path: EcomCategory[] = [];
   for (let node: EcomCategory | null = category; node; node = node.parent) path.unshift(node);
   return path;
+}
+
+/** A category known by its ID alone, as a federation reference names it, until its details are looked up. */
+export type EcomCategoryRef = EcomCategory | { readonly id: string };
+
+export function isDescribed(category: EcomCategoryRef): category is EcomCategory {
+  return 'name' in category;
+}
+
+/** An ID the catalog knows to be above level 3: KeyAPI answers insights of third-level categories only. */
+export function assertInsightCategory(known: EcomCategory | undefined): void {
+  if (known && known.level < 3) {
+    throw new InvalidArgumentError(
+      'id',
+      `${known.id} (${known.name}) is a level-${known.level} category; insights exist for third-level categories only`,
+    );
+  }
 }

@@ -1,5 +1,6 @@
+import DataLoader from 'dataloader';
 import { type CategoryInsight, toCategoryInsight } from '../domain/category-insight.js';
-import type { EcomCategory } from '../domain/ecom-category.js';
+import { assertInsightCategory, type EcomCategory } from '../domain/ecom-category.js';
 import { type InsightKey, parseCategoryId, parseInsightKeyId } from '../domain/insight-key.js';
 import { ALL_REGIONS } from '../domain/region.js';
 import { DEFAULT_TIME_SCOPE } from '../domain/time-scope.js';
@@ -17,7 +18,8 @@ export interface InsightArgs {
 
 /**
  * Every path to an insight (root fields, list items, nested `EcomCategory.insight`, federation
- * references) comes through here, onto the request's loader for the insight source.
+ * references) comes through here, onto the request's loader for the insight source; and every
+ * category looked up by ID, which is paid for only when nothing known answers it.
  */
 export interface InsightLoader {
   /** Validates and normalizes, then loads; invalid arguments reject before any upstream call. */
@@ -25,32 +27,55 @@ export interface InsightLoader {
   /** By public `CategoryInsight.id` ("categoryId:region:timeScope"), validated like arguments. */
   loadId(id: string): Promise<CategoryInsight>;
   /**
-   * A category the catalog has seen, else the one of that ID in its own insight (all regions,
-   * 1 day). KeyAPI answers only third-level IDs, so an unseen level-1 or level-2 ID fails upstream.
+   * A category by ID: from the catalog (this instance's, then the fleet's), else from an insight
+   * of that category this request loads anyway, else from its own insight (all regions, 1 day).
    */
-  loadCategory(id: unknown): Promise<EcomCategory | null>;
+  category(id: unknown): Promise<EcomCategory>;
 }
 
 export function createInsightLoader(
   loaders: RequestLoaders,
   now: Date,
-  catalog?: CategoryCatalog,
+  catalog: CategoryCatalog,
 ): InsightLoader {
+  /** The insights this request asked for, by category: whichever answers first names the category. */
+  const byCategory = new Map<string, Promise<CategoryInsight>>();
   const insightOf = ({ key, value, fetchedAt }: Loaded<InsightKey, InsightInfo>) => {
     const insight = toCategoryInsight(key, value, fetchedAt);
-    catalog?.remember(insight.categoryPath);
+    catalog.remember(insight.categoryPath);
     return insight;
   };
+  const loadKey = (key: InsightKey) => {
+    assertInsightCategory(catalog.get(key.categoryId));
+    const insight = loaders.loadKey(insightSource, key).then(insightOf);
+    if (!byCategory.has(key.categoryId)) byCategory.set(key.categoryId, insight);
+    return insight;
+  };
+  const named = (insight: CategoryInsight | undefined, categoryId: string) =>
+    insight?.categoryPath.find((category) => category.id === categoryId);
+  /** Cheapest first: this instance's catalog, an insight this request loads anyway, the fleet's catalog, a call. */
+  const described = async (categoryId: string) => {
+    const known =
+      catalog.get(categoryId) ??
+      named(await byCategory.get(categoryId)?.catch(() => undefined), categoryId) ??
+      (await catalog.find(categoryId));
+    if (known) return known;
+    const own = await loadKey({ categoryId, region: ALL_REGIONS, timeScope: DEFAULT_TIME_SCOPE });
+    const category = named(own, categoryId);
+    if (!category) throw new Error(`KeyAPI's answer for ${categoryId} does not name it`);
+    return category;
+  };
+  // Batched after the fields beside a reference asked for their insights, so those can name it.
+  const categories = new DataLoader<string, EcomCategory>(async (ids) =>
+    Promise.all(
+      ids.map((id) =>
+        described(id).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+      ),
+    ),
+  );
   return {
-    load: (args) => loaders.load(insightSource, { ...args }).then(insightOf),
-    loadId: async (id) => loaders.loadKey(insightSource, parseInsightKeyId(id, now)).then(insightOf),
-    loadCategory: async (id) => {
-      const categoryId = parseCategoryId(id);
-      const known = catalog?.get(categoryId);
-      if (known) return known;
-      const args = { id: categoryId, region: ALL_REGIONS, timeScope: DEFAULT_TIME_SCOPE };
-      const insight = await loaders.load(insightSource, args).then(insightOf);
-      return insight.categoryPath.find((category) => category.id === categoryId) ?? null;
-    },
+    load: async (args) => loadKey(insightSource.keyOf({ ...args }, now)),
+    loadId: async (id) => loadKey(parseInsightKeyId(id, now)),
+    category: async (id) => categories.load(parseCategoryId(id)),
   };
 }

@@ -3,7 +3,7 @@ import DirectivePlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import type { AudienceAge, AudienceInterest } from '../domain/audience.js';
 import type { CategoryInsight } from '../domain/category-insight.js';
-import type { EcomCategory } from '../domain/ecom-category.js';
+import type { EcomCategoryRef } from '../domain/ecom-category.js';
 import type { Post, PostPage } from '../domain/post.js';
 import type { InsightLoader } from '../loaders/insight-loader.js';
 import type { RequestLoaders } from '../loaders/request-loaders.js';
@@ -30,7 +30,7 @@ export const builder = new SchemaBuilder<{
   };
   Objects: {
     CategoryInsight: CategoryInsight;
-    EcomCategory: EcomCategory;
+    EcomCategory: EcomCategoryRef;
     AudienceAge: AudienceAge;
     AudienceInterest: AudienceInterest;
     Post: Post;

@@ -1,25 +1,41 @@
-import { categoryPath } from '../../domain/ecom-category.js';
+import { categoryPath, type EcomCategoryRef, isDescribed } from '../../domain/ecom-category.js';
+import { parseCategoryId } from '../../domain/insight-key.js';
+import type { InsightLoader } from '../../loaders/insight-loader.js';
 import { builder } from '../builder.js';
 import { scopeArgs } from './scope-args.js';
+
+/** A reference by ID is described only when a field needs more than its ID (see InsightLoader.category). */
+const described = (category: EcomCategoryRef, insights: InsightLoader) =>
+  isDescribed(category) ? category : insights.category(category.id);
 
 const EcomCategoryRef = builder.objectType('EcomCategory', {
   description:
     'A category of the TikTok Shop product tree: level 1 (e.g. Beauty & Personal Care) to level 3 (e.g. Perfume).',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The category ID.' }),
-    name: t.exposeString('name', { description: 'Human-readable name, e.g. "Perfume".' }),
-    label: t.exposeString('label', { nullable: true, description: 'Machine label, e.g. "category_601583".' }),
-    level: t.exposeInt('level', { description: 'Depth in the tree: 1, 2 or 3.' }),
+    name: t.string({
+      description: 'Human-readable name, e.g. "Perfume".',
+      resolve: async (category, _args, { insights }) => (await described(category, insights)).name,
+    }),
+    label: t.string({
+      nullable: true,
+      description: 'Machine label, e.g. "category_601583".',
+      resolve: async (category, _args, { insights }) => (await described(category, insights)).label,
+    }),
+    level: t.int({
+      description: 'Depth in the tree: 1, 2 or 3.',
+      resolve: async (category, _args, { insights }) => (await described(category, insights)).level,
+    }),
     parent: t.field({
       type: 'EcomCategory',
       nullable: true,
       description: 'The category one level up; null at level 1.',
-      resolve: (category) => category.parent,
+      resolve: async (category, _args, { insights }) => (await described(category, insights)).parent,
     }),
     path: t.field({
       type: ['EcomCategory'],
       description: 'The chain from level 1 down to this category, inclusive.',
-      resolve: (category) => categoryPath(category),
+      resolve: async (category, _args, { insights }) => categoryPath(await described(category, insights)),
     }),
     insight: t.field({
       type: 'CategoryInsight',
@@ -33,7 +49,18 @@ const EcomCategoryRef = builder.objectType('EcomCategory', {
   }),
 });
 
+// Only the ID until a field needs more: the fields beside it may load an insight that names it.
 builder.asEntity(EcomCategoryRef, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: ({ id }, { insights }) => insights.loadCategory(id),
+  resolveReference: async ({ id }) => ({ id: parseCategoryId(id) }),
 });
+
+builder.queryField('category', (t) =>
+  t.field({
+    type: 'EcomCategory',
+    description:
+      'A category of the tree by ID, any level. Free when the gateway has seen it in any answer; otherwise its own insight is paid for (third-level IDs only).',
+    args: { id: t.arg.id({ required: true, description: 'The category ID, digits only.' }) },
+    resolve: (_root, { id }, { insights }) => insights.category(id),
+  }),
+);

@@ -85,7 +85,7 @@ export function createServices(config: GatewayConfig, deps: ServiceDeps) {
     upstream,
     ledger,
     fetchers,
-    catalog: createCategoryCatalog(),
+    catalog: createCategoryCatalog(redis && { shared: { redis, onError: onRedisError } }),
     redisState: () => redisHealth?.state(),
     async dispose() {
       refreshAhead.stop();
