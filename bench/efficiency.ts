@@ -94,8 +94,11 @@ export async function efficiency() {
     const insights: InsightLoader = {
       load: async (args) => loadKey(insightSource.keyOf({ ...args }, now)),
       loadId: (id) => loadKey(parseInsightKeyId(id, now)),
-      loadCategory: async (id) =>
-        (await loadKey(insightSource.keyOf({ id }, now))).categoryPath.at(-1) ?? null,
+      category: async (id) => {
+        const category = (await loadKey(insightSource.keyOf({ id }, now))).categoryPath.at(-1);
+        if (!category) throw new Error(`no category ${String(id)}`);
+        return category;
+      },
     };
     const yoga = createYoga({ schema, context: () => ({ insights }), logging: false });
     return viaYoga((request) => yoga.fetch(request));

@@ -112,11 +112,7 @@ describe('supergraph of the insights subgraph and a shop subgraph', () => {
     // for four products, the shared Perfume category and trend paid once.
     expect(
       insights.upstream.calls.map((call) => `${call.id}:${call.region}:${call.timeScope}`).sort(),
-    ).toEqual([
-      '601583:US:7',
-      '601584:US:7',
-      '601755:GB:7',
-    ]);
+    ).toEqual(['601583:US:7', '601584:US:7', '601755:GB:7']);
   });
 
   it('resolves categories and posts the gateway has already seen without an upstream call', async () => {

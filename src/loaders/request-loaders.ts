@@ -38,7 +38,9 @@ export function createRequestLoaders(fetchers: Fetchers, cost: RequestCost, now:
                 .catch(asError),
             ),
           ),
-        { cacheKeyFn: (key) => source.keyId(key) },
+        // Each key answers as soon as it is answered, so a cached card never waits for a slow one
+        // (a deferred one, say); KeyAPI takes one key a call anyway, and the cache still dedupes.
+        { cacheKeyFn: (key) => source.keyId(key), batch: false },
       );
       loaders.set(source.name, loader);
     }

@@ -23,6 +23,8 @@ import { useCostExtension } from './plugins/cost-extension.js';
 import { useCreditPrecheck } from './plugins/credit-precheck.js';
 import { useCSRFPrevention } from './plugins/csrf-prevention.js';
 import { type ReadinessSources, useHealth } from './plugins/health.js';
+import { useHttpCaching } from './plugins/http-caching.js';
+import { useIncrementalDelivery } from './plugins/incremental-delivery.js';
 import { useOperationLimits } from './plugins/operation-limits.js';
 import { useOperationTelemetry } from './plugins/operation-telemetry.js';
 import { useRequestBody } from './plugins/request-body.js';
@@ -147,6 +149,8 @@ function plugins(
   return [
     // Every response, refusals included, carries the ID the logs and KeyAPI's know it by.
     useRequestId(),
+    // Caching headers and 304s on every GraphQL answer as it leaves, replays included.
+    useHttpCaching({ clock, authenticated: config.auth.tokens.size > 0 }),
     // Paths that are not GraphQL answer before anything GraphQL runs.
     useRootPath(config.server.graphiql),
     config.server.graphiql && graphiql.assets,
@@ -173,6 +177,8 @@ function plugins(
     config.trustedDocuments ? useTrustedDocuments(config.trustedDocuments) : useAutomaticPersistedQueries(),
     // Parsing and validation: depth, aliases, directives, tokens.
     useOperationLimits(config.armor),
+    // @defer and @stream: the directives join the executed schema; later payloads' errors are masked too.
+    useIncrementalDelivery(maskGatewayError),
     // Before execution, in time linear in the document: arguments, and the least the operation costs.
     useCreditPrecheck({
       fetchers: services.fetchers,

@@ -8,7 +8,7 @@ import { scopeArgs } from './scope-args.js';
 const described = (category: EcomCategoryRef, insights: InsightLoader) =>
   isDescribed(category) ? category : insights.category(category.id);
 
-const EcomCategoryRef = builder.objectType('EcomCategory', {
+const EcomCategoryType = builder.objectType('EcomCategory', {
   description:
     'A category of the TikTok Shop product tree: level 1 (e.g. Beauty & Personal Care) to level 3 (e.g. Perfume).',
   fields: (t) => ({
@@ -50,7 +50,7 @@ const EcomCategoryRef = builder.objectType('EcomCategory', {
 });
 
 // Only the ID until a field needs more: the fields beside it may load an insight that names it.
-builder.asEntity(EcomCategoryRef, {
+builder.asEntity(EcomCategoryType, {
   key: builder.selection<{ id: string }>('id'),
   resolveReference: async ({ id }) => ({ id: parseCategoryId(id) }),
 });

@@ -41,7 +41,9 @@ function degradations(sources: ReadinessSources): string[] {
 export function useHealth(sources: ReadinessSources): Plugin {
   return {
     onRequest({ url, endResponse, fetchAPI }) {
-      const json = (body: unknown, status = 200) => endResponse(fetchAPI.Response.json(body, { status }));
+      // A cached answer would tell a probe about some other moment, or some other instance.
+      const json = (body: unknown, status = 200) =>
+        endResponse(fetchAPI.Response.json(body, { status, headers: { 'cache-control': 'no-store' } }));
       if (url.pathname === '/health') return json({ status: 'ok' });
       if (url.pathname !== '/ready') return;
       if (sources.draining()) return json({ status: 'draining' }, 503);

@@ -7,6 +7,7 @@ import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
 import { bearerToken } from '../client-identity.js';
 import { regularMediaType } from '../response-media-type.js';
+import { noteServed, type ServedInsights, servedInsights } from '../served-insights.js';
 import { bodyText, isJsonPost } from './request-body.js';
 import { requestIdOf } from './request-id.js';
 
@@ -28,6 +29,8 @@ interface Entry {
   body: string;
   operation: string;
   expiresAt: number;
+  /** What the response served, for the caching headers of every replay. */
+  served?: ServedInsights;
 }
 
 /**
@@ -70,6 +73,7 @@ export function useResponseCache(
         bodies.set(request, key);
         return;
       }
+      if (entry.served) noteServed(request, entry.served);
       endResponse(
         new fetchAPI.Response(entry.body, { headers: { 'content-type': `${mediaType}; charset=utf-8` } }),
       );
@@ -91,6 +95,7 @@ export function useResponseCache(
             // Replays count under the same bounded label as the request that stored them.
             operation: options.metrics.operationLabel(getOperationAST(args.document, args.operationName)),
             expiresAt,
+            served: servedInsights(cost, result),
           });
           options.metrics.responseCache.inc({ result: 'store' });
         },
