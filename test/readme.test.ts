@@ -38,6 +38,13 @@ describe('the README', () => {
     }
   });
 
+  it("answers GraphiQL's first tab in the order its fields are asked", async () => {
+    const { body } = await harness.executeText(GRAPHIQL_DEFAULT_QUERY);
+    const insight = (body.data as { categoryInsight: Record<string, unknown> }).categoryInsight;
+
+    expect(Object.keys(insight)).toEqual(['id', 'title', 'category', 'audienceAges', 'hashtags', 'posts']);
+  });
+
   it('names only variables the gateway reads', () => {
     const table = README.slice(README.indexOf('## Configuration'), README.indexOf('## Example queries'));
     const named = [...table.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((match) => match[1] ?? '');

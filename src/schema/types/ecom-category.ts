@@ -1,12 +1,23 @@
-import { categoryPath, type EcomCategoryRef, isDescribed } from '../../domain/ecom-category.js';
+import {
+  categoryPath,
+  type EcomCategory,
+  type EcomCategoryRef,
+  isDescribed,
+} from '../../domain/ecom-category.js';
 import { parseCategoryId } from '../../domain/insight-key.js';
 import type { InsightLoader } from '../../loaders/insight-loader.js';
 import { builder } from '../builder.js';
 import { scopeArgs } from './scope-args.js';
 
-/** A reference by ID is described only when a field needs more than its ID (see InsightLoader.category). */
-const described = (category: EcomCategoryRef, insights: InsightLoader) =>
-  isDescribed(category) ? category : insights.category(category.id);
+/**
+ * A field of the category, looked up only for a reference known by its ID alone (see
+ * InsightLoader.category); synchronous otherwise, so the answer keeps the order of the query.
+ */
+const described = <T>(
+  category: EcomCategoryRef,
+  insights: InsightLoader,
+  pick: (known: EcomCategory) => T,
+) => (isDescribed(category) ? pick(category) : insights.category(category.id).then(pick));
 
 const EcomCategoryType = builder.objectType('EcomCategory', {
   description:
@@ -15,27 +26,27 @@ const EcomCategoryType = builder.objectType('EcomCategory', {
     id: t.exposeID('id', { description: 'The category ID.' }),
     name: t.string({
       description: 'Human-readable name, e.g. "Perfume".',
-      resolve: async (category, _args, { insights }) => (await described(category, insights)).name,
+      resolve: (category, _args, { insights }) => described(category, insights, (known) => known.name),
     }),
     label: t.string({
       nullable: true,
       description: 'Machine label, e.g. "category_601583".',
-      resolve: async (category, _args, { insights }) => (await described(category, insights)).label,
+      resolve: (category, _args, { insights }) => described(category, insights, (known) => known.label),
     }),
     level: t.int({
       description: 'Depth in the tree: 1, 2 or 3.',
-      resolve: async (category, _args, { insights }) => (await described(category, insights)).level,
+      resolve: (category, _args, { insights }) => described(category, insights, (known) => known.level),
     }),
     parent: t.field({
       type: 'EcomCategory',
       nullable: true,
       description: 'The category one level up; null at level 1.',
-      resolve: async (category, _args, { insights }) => (await described(category, insights)).parent,
+      resolve: (category, _args, { insights }) => described(category, insights, (known) => known.parent),
     }),
     path: t.field({
       type: ['EcomCategory'],
       description: 'The chain from level 1 down to this category, inclusive.',
-      resolve: async (category, _args, { insights }) => categoryPath(await described(category, insights)),
+      resolve: (category, _args, { insights }) => described(category, insights, categoryPath),
     }),
     insight: t.field({
       type: 'CategoryInsight',
