@@ -153,6 +153,14 @@ describe('@defer and @stream over multipart HTTP', () => {
     );
   });
 
+  it('counts a deferred operation once, when its last part leaves', async () => {
+    await postParts(`query Cards ${CARDS}`);
+
+    const metrics = await harness.metricsText();
+
+    expect(metrics).toMatch(/^gateway_operation_duration_seconds_count\{operation="Cards",outcome="ok"\} 1$/m);
+  });
+
   it('streams a list item by item, with one upstream call per distinct ID', async () => {
     const ids = [FAST, SLOW, FAST, '601196'];
     harness.upstream.setFault(SLOW, { kind: 'delay', ms: 100 });

@@ -1,5 +1,6 @@
 import { type DocumentNode, type ExecutionResult, getOperationAST, Kind } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { RequestCost } from '../../loaders/budget/request-cost.js';
 import type { Logger } from '../../logger.js';
 import { type Metrics, UNPARSED_OPERATION } from '../../metrics.js';
 import { requestIdOf } from './request-id.js';
@@ -34,6 +35,24 @@ function outcomeOf(result: ExecutionResult): 'ok' | 'partial' | 'error' {
  */
 export function useOperationTelemetry(logger: Logger, metrics: Metrics, monotonic: () => number): Plugin {
   const started = new WeakMap<Request, Started>();
+  const tell = (request: Request, result: ExecutionResult, cost = result.extensions?.cost) => {
+    const start = started.get(request);
+    if (!start) return;
+    const outcome = outcomeOf(result);
+    const seconds = (monotonic() - start.at) / 1000;
+    metrics.operations.observe({ operation: start.label, outcome }, seconds);
+    logger.info(
+      {
+        requestId: requestIdOf(request),
+        operation: start.name ?? start.label,
+        outcome,
+        durationMs: Math.round(seconds * 10_000) / 10,
+        cost,
+        errors: result.errors?.map((error) => error.extensions?.code ?? 'GRAPHQL_ERROR'),
+      },
+      'operation',
+    );
+  };
   return {
     onParams({ request, params }) {
       started.set(request, {
@@ -52,25 +71,24 @@ export function useOperationTelemetry(logger: Logger, metrics: Metrics, monotoni
         start.name = capped(operation?.name?.value) ?? start.name;
       };
     },
+    onExecute({ args }) {
+      const { request, cost } = args.contextValue as { request?: Request; cost?: RequestCost };
+      return {
+        // An incremental answer ends with its last part; the operation's cost is its account's total.
+        onExecuteDone: ({ result }) =>
+          isAsyncIterable(result) && request
+            ? {
+                onNext: ({ result: part }) => {
+                  if ((part as { hasNext?: boolean }).hasNext === false) tell(request, part, cost?.summary());
+                },
+              }
+            : undefined,
+      };
+    },
     onResultProcess({ request, result }) {
-      const start = started.get(request);
-      if (!start || Array.isArray(result) || !('errors' in result || 'data' in result)) return;
-      const outcome = outcomeOf(result as ExecutionResult);
-      const seconds = (monotonic() - start.at) / 1000;
-      metrics.operations.observe({ operation: start.label, outcome }, seconds);
-      logger.info(
-        {
-          requestId: requestIdOf(request),
-          operation: start.name ?? start.label,
-          outcome,
-          durationMs: Math.round(seconds * 10_000) / 10,
-          cost: (result as ExecutionResult).extensions?.cost,
-          errors: (result as ExecutionResult).errors?.map(
-            (error) => error.extensions?.code ?? 'GRAPHQL_ERROR',
-          ),
-        },
-        'operation',
-      );
+      if (Array.isArray(result) || isAsyncIterable(result) || !('errors' in result || 'data' in result))
+        return;
+      tell(request, result as ExecutionResult);
     },
   };
 }
