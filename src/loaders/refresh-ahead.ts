@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
+import type { AttemptHooks } from '../upstream/resilience/guard.js';
 import { CreditBudgetError } from './budget/credit-budget-error.js';
 import type { CreditLedger } from './budget/credit-ledger.js';
 import { CREDITS_PER_CALL } from './budget/request-cost.js';
@@ -42,75 +43,91 @@ export function createRefreshAhead(
   ledger: CreditLedger,
   clock: Clock,
   options: RefreshAheadOptions,
-) {
-  const tracked = new LRUCache<string, Popularity>({ maxSize: MAX_TRACKED, sizeCalculation: () => 1 });
-  const decay = (popularity: Popularity, now: number) =>
-    popularity.heat * 0.5 ** ((now - popularity.at) / options.halfLifeMs);
-  let lastLook = 0;
-  let looking: Promise<void> | undefined;
-  let spent = false;
+): RefreshAhead {
+  return new RefreshAhead(fetchers, ledger, clock, options);
+}
 
-  const hooks = {
-    async beforeAttempt() {
-      if (await ledger.reserve(REFRESH_AHEAD_CLIENT, CREDITS_PER_CALL, options.creditsPerDay)) {
-        spent = true;
+export class RefreshAhead {
+  private readonly tracked = new LRUCache<string, Popularity>({
+    maxSize: MAX_TRACKED,
+    sizeCalculation: () => 1,
+  });
+  private readonly timer: NodeJS.Timeout | undefined;
+  private lastLook = 0;
+  private looking: Promise<void> | undefined;
+  private spent = false;
+  /** Books each refresh against refresh-ahead's own daily cap; a refusal ends the look. */
+  private readonly hooks: AttemptHooks = {
+    beforeAttempt: async () => {
+      if (await this.ledger.reserve(REFRESH_AHEAD_CLIENT, CREDITS_PER_CALL, this.options.creditsPerDay)) {
+        this.spent = true;
         throw new CreditBudgetError('client', "Refresh-ahead's daily credit budget is spent");
       }
     },
-    notSent: () => ledger.refund(REFRESH_AHEAD_CLIENT, CREDITS_PER_CALL),
+    notSent: () => this.ledger.refund(REFRESH_AHEAD_CLIENT, CREDITS_PER_CALL),
   };
 
-  /** The hot keys about to expire, hottest first. */
-  async function due(now: number) {
-    const hot = [...tracked.values()]
-      .map((popularity) => ({ ...popularity, heat: decay(popularity, now) }))
-      .filter((popularity) => popularity.heat >= options.minHits)
-      .sort((a, b) => b.heat - a.heat);
-    const expiring = await Promise.all(
-      hot.map(async (popularity) => {
-        const left = await fetchers.get(popularity.source)?.freshFor(popularity.key);
-        return left !== undefined && left <= 2 * options.intervalMs ? popularity : undefined;
-      }),
-    );
-    return expiring.filter((popularity) => popularity !== undefined);
+  constructor(
+    private readonly fetchers: Fetchers,
+    private readonly ledger: CreditLedger,
+    private readonly clock: Clock,
+    private readonly options: RefreshAheadOptions,
+  ) {
+    if (options.creditsPerDay > 0)
+      this.timer = setInterval(() => void this.maybeLook(), options.intervalMs).unref();
   }
 
-  async function look() {
-    spent = false;
-    const queue = await due(clock.now().getTime());
+  /** Counts a request for a key; the requests themselves also move the looks along. */
+  asked(source: string, id: string, key: unknown): void {
+    if (!this.timer) return;
+    const now = this.clock.now().getTime();
+    const seen = this.tracked.get(id);
+    this.tracked.set(id, { source, key, heat: (seen ? this.decay(seen, now) : 0) + 1, at: now });
+    void this.maybeLook();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private decay(popularity: Popularity, now: number): number {
+    return popularity.heat * 0.5 ** ((now - popularity.at) / this.options.halfLifeMs);
+  }
+
+  /** Looks at the hot keys, unless a look is under way or one was made within the interval. */
+  private maybeLook(): void {
+    const now = this.clock.now().getTime();
+    if (this.looking || now - this.lastLook < this.options.intervalMs) return;
+    this.lastLook = now;
+    this.looking = this.look().finally(() => {
+      this.looking = undefined;
+    });
+  }
+
+  private async look(): Promise<void> {
+    this.spent = false;
+    const queue = await this.due(this.clock.now().getTime());
     const worker = async () => {
-      for (let next = queue.shift(); next && !spent; next = queue.shift()) {
-        await fetchers.get(next.source)?.refresh(next.key, `refresh-ahead-${randomUUID()}`, hooks, 'ahead');
+      for (let next = queue.shift(); next && !this.spent; next = queue.shift()) {
+        const fetcher = this.fetchers.get(next.source);
+        await fetcher?.refresh(next.key, `refresh-ahead-${randomUUID()}`, this.hooks, 'ahead');
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   }
 
-  /** Looks at the hot keys, unless a look is under way or one was made within the interval. */
-  function maybeLook(): Promise<void> | undefined {
-    const now = clock.now().getTime();
-    if (looking || now - lastLook < options.intervalMs) return looking;
-    lastLook = now;
-    looking = look().finally(() => {
-      looking = undefined;
-    });
-    return looking;
+  /** The hot keys about to expire (within two looks), hottest first. */
+  private async due(now: number): Promise<Popularity[]> {
+    const hot = [...this.tracked.values()]
+      .map((popularity) => ({ ...popularity, heat: this.decay(popularity, now) }))
+      .filter((popularity) => popularity.heat >= this.options.minHits)
+      .sort((a, b) => b.heat - a.heat);
+    const expiring = await Promise.all(
+      hot.map(async (popularity) => {
+        const left = await this.fetchers.get(popularity.source)?.freshFor(popularity.key);
+        return left !== undefined && left <= 2 * this.options.intervalMs ? popularity : undefined;
+      }),
+    );
+    return expiring.filter((popularity) => popularity !== undefined);
   }
-
-  const timer =
-    options.creditsPerDay > 0 ? setInterval(() => void maybeLook(), options.intervalMs).unref() : undefined;
-
-  return {
-    /** Counts a request for a key; the requests themselves also move the looks along. */
-    asked(source: string, id: string, key: unknown) {
-      if (!timer) return;
-      const now = clock.now().getTime();
-      const seen = tracked.get(id);
-      tracked.set(id, { source, key, heat: (seen ? decay(seen, now) : 0) + 1, at: now });
-      void maybeLook();
-    },
-    stop: () => clearInterval(timer),
-  };
 }
-
-export type RefreshAhead = ReturnType<typeof createRefreshAhead>;
