@@ -139,6 +139,11 @@ export function createMetrics(options: MetricsOptions = {}) {
       help: 'Seconds left of the pause after a KeyAPI 429 (0: calls flow).',
       registers: [registry],
     }),
+    budget: new Gauge({
+      name: 'gateway_daily_credit_budget',
+      help: "Today's global credit budget (CREDIT_BUDGET_GLOBAL_DAILY), for alerts on the burn rate.",
+      registers: [registry],
+    }),
     budgetLeft: new Gauge({
       name: 'gateway_daily_credit_budget_remaining',
       help: "Credits left in today's global budget.",

@@ -34,6 +34,7 @@ export function metricsSource(
       metrics.breakerState.set(BREAKER_VALUE[readiness.upstream().state]);
       metrics.redisUp.set(readiness.redis() === 'unreachable' ? 0 : 1);
       metrics.cooldownSeconds.set(readiness.coolingMs() / 1000);
+      metrics.budget.set(services.dailyBudget);
       metrics.budgetLeft.set((await services.ledger.remaining('')).global);
       return metrics.registry.metrics();
     },

@@ -84,6 +84,7 @@ export function createServices(config: GatewayConfig, deps: ServiceDeps) {
   return {
     upstream,
     ledger,
+    dailyBudget: config.budgets.global,
     fetchers,
     catalog: createCategoryCatalog(redis && { shared: { redis, onError: onRedisError } }),
     redisState: () => redisHealth?.state(),
