@@ -324,10 +324,7 @@ function summarize(
     result.stale.map((notice) => ({ ...notice, at: (loads[index] as DashboardLoad).at })),
   );
   const staleHot = stale.filter((notice) => hot.has(notice.key));
-  const hotCards = loads.reduce(
-    (sum, load) => sum + load.cards.filter((card) => hot.has(card)).length,
-    0,
-  );
+  const hotCards = loads.reduce((sum, load) => sum + load.cards.filter((card) => hot.has(card)).length, 0);
 
   const requestTimes = timelines(
     byLoad,

@@ -96,7 +96,7 @@ const results = [
     'plain yoga, files streamed from disk',
     await startChildServer(
       'bench/servers/graphiql-yoga.mjs',
-      { GRAPHIQL_MODULE: 'dist/server/offline-graphiql.js' },
+      { GRAPHIQL_MODULE: 'dist/server/graphiql/offline-graphiql.js' },
       PRODUCTION_NODE_FLAGS,
     ),
   ),

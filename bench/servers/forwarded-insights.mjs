@@ -1,16 +1,20 @@
-// What every cold-path baseline shares: the in-process stand-in, and insights fetched from it
-// with undici and decoded with the gateway's own envelope schema, one call per insight.
+// What every cold-path baseline shares: the stand-in at UPSTREAM_URL (or one in this process
+// when that is unset), and insights fetched from it with undici and decoded with the gateway's
+// own envelope schema, one call per insight.
 import { Pool } from 'undici';
 import { startDemoUpstream } from '../../dist/demo-upstream/demo-upstream.js';
 import { toCategoryInsight } from '../../dist/domain/category-insight.js';
 import { toInsightKey } from '../../dist/domain/insight-key.js';
-import { envelopeSchema, successDataSchema } from '../../dist/upstream/envelope.js';
+import { insightDetail } from '../../dist/upstream/endpoints/insight-detail.js';
+import { envelopeSchema } from '../../dist/upstream/envelope.js';
 
-export const upstream = await startDemoUpstream({
-  apiKey: 'bench-key',
-  latencyMs: Number(process.env.UPSTREAM_LATENCY_MS ?? 0),
-  jitter: 0,
-});
+export const upstream = process.env.UPSTREAM_URL
+  ? { url: process.env.UPSTREAM_URL }
+  : await startDemoUpstream({
+      apiKey: 'bench-key',
+      latencyMs: Number(process.env.UPSTREAM_LATENCY_MS ?? 0),
+      jitter: 0,
+    });
 const pool = new Pool(upstream.url, { connections: 64 });
 
 export async function fetchInsight(key) {
@@ -21,7 +25,7 @@ export async function fetchInsight(key) {
     headers: { authorization: 'Bearer bench-key', accept: 'application/json' },
   });
   const envelope = envelopeSchema.parse(await response.body.json());
-  const info = successDataSchema.parse(envelope.data).info;
+  const info = insightDetail.data.parse(envelope.data);
   return toCategoryInsight(key, info, new Date());
 }
 

@@ -1,16 +1,19 @@
-// The gateway over HTTP in front of its embedded stand-in, configured for load. Plain
-// JavaScript over the compiled dist/, as production runs it: no TypeScript loader in memory.
-// Logging stays at its default level (info: a line per operation), as operators run it.
+// The gateway over HTTP in front of the stand-in at UPSTREAM_URL, or an embedded one when that
+// is unset, configured for load. Plain JavaScript over the compiled dist/, as production runs
+// it: no TypeScript loader in memory. Logging stays at its default level (info: a line per
+// operation), as operators run it.
 import { createServer } from 'node:http';
-import { parseConfig } from '../../dist/config.js';
+import { parseConfig } from '../../dist/config/config.js';
 import { startDemoUpstream } from '../../dist/demo-upstream/demo-upstream.js';
 import { createGateway } from '../../dist/server/create-gateway.js';
 
-const upstream = await startDemoUpstream({
-  apiKey: 'bench-key',
-  latencyMs: Number(process.env.UPSTREAM_LATENCY_MS ?? 0),
-  jitter: 0,
-});
+const upstream = process.env.UPSTREAM_URL
+  ? { url: process.env.UPSTREAM_URL }
+  : await startDemoUpstream({
+      apiKey: 'bench-key',
+      latencyMs: Number(process.env.UPSTREAM_LATENCY_MS ?? 0),
+      jitter: 0,
+    });
 const overrides = Object.fromEntries(
   Object.entries(process.env)
     .filter(([key]) => key.startsWith('GATEWAY_ENV_'))

@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { GRAPHIQL_DEFAULT_QUERY } from '../../dist/server/graphiql-default-query.js';
+import { GRAPHIQL_DEFAULT_QUERY } from '../../dist/server/graphiql/default-query.js';
 
 const { createOfflineGraphiQL } = await import(pathToFileURL(process.env.GRAPHIQL_MODULE).href);
 const graphiql = createOfflineGraphiQL();

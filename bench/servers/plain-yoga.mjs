@@ -7,7 +7,7 @@ import { syntheticInsight } from '../../dist/demo-upstream/synthetic-insight.js'
 import { toCategoryInsight } from '../../dist/domain/category-insight.js';
 import { insightKeyId, toInsightKey } from '../../dist/domain/insight-key.js';
 import { schema } from '../../dist/schema/index.js';
-import { insightInfoSchema } from '../../dist/upstream/envelope.js';
+import { insightInfoSchema } from '../../dist/upstream/endpoints/insight-detail.js';
 
 const now = new Date();
 const memory = new Map();
