@@ -1,5 +1,6 @@
 import { type Logger as PinoLogger, pino, destination as pinoDestination } from 'pino';
 import type { GatewayConfig } from './config/config.js';
+import { traceLogFields } from './telemetry/tracer.js';
 
 /** The gateway's log sink: pino, one JSON object a line. */
 export type Logger = PinoLogger;
@@ -130,6 +131,9 @@ export function createLogger({ level, secrets, destination }: LoggerOptions): Lo
         censor: REDACTED,
       },
       formatters: { level: (label) => ({ level: label }) },
+      // `traceId` and `spanId` on lines written inside a traced context; outside one, the line as it was.
+      mixin: traceLogFields as () => object,
+      mixinMergeStrategy: (line, fields) => (fields ? Object.assign(fields, line) : line),
       hooks: patterns ? { streamWrite: scrub } : {},
     },
     destination ?? stdout(),

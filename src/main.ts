@@ -14,6 +14,11 @@ if (!parsed.ok) {
   console.error(`Invalid configuration:\n${parsed.errors.map((error) => `  - ${error}`).join('\n')}`);
   process.exit(1);
 }
+// Before the gateway is built: its plugins and guard stages decide once whether to trace. Off, the SDK is never loaded.
+const { otlpEndpoint, serviceName } = parsed.config.tracing;
+const tracing = otlpEndpoint
+  ? (await import('./telemetry/tracing.js')).startTracing({ otlpEndpoint, serviceName })
+  : undefined;
 const logger = createGatewayLogger(parsed.config);
 
 let demo: DemoUpstream | undefined;
@@ -77,6 +82,7 @@ async function shutdown(signal: string) {
   await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
   await gateway.dispose();
   await demo?.close();
+  await tracing?.shutdown();
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

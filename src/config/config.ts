@@ -1,7 +1,7 @@
 import type { DailyCaps } from '../loaders/budget/credit-ledger.js';
 import type { CachePolicy } from '../loaders/cache/freshness.js';
 import type { RefreshAheadOptions } from '../loaders/refresh-ahead.js';
-import type { RedisOptions } from '../redis/connection.js';
+import type { RedisOptions, RedisTopology } from '../redis/connection.js';
 import type { KeyApiClientOptions } from '../upstream/keyapi-client.js';
 import type { CircuitBreakerOptions } from '../upstream/resilience/circuit-breaker.js';
 import type { ConcurrencyGateOptions } from '../upstream/resilience/concurrency-gate.js';
@@ -70,6 +70,8 @@ interface ConfigShape {
   };
   /** pino level: trace, debug, info, warn, error, fatal or silent. */
   logLevel: string;
+  /** OpenTelemetry traces: exported over OTLP/HTTP when an endpoint is set; null: off, nothing loaded. */
+  tracing: { otlpEndpoint: string | null; serviceName: string };
   /** Set in demo mode (no key, not production): the gateway starts its embedded stand-in upstream. */
   demo: { latencyMs: number } | null;
   /** Set by TRUSTED_DOCUMENTS_FILE: run only these documents (hash → document). */
@@ -81,7 +83,7 @@ const DEFAULT_BASE_URL = 'https://api.keyapi.ai';
 export type ConfigResult = { ok: true; config: GatewayConfig } | { ok: false; errors: string[] };
 
 /** Variables whose values are never repeated in an error: they are secrets. */
-const SECRET_VARIABLES = new Set(['KEYAPI_API_KEY', 'GATEWAY_TOKENS']);
+const SECRET_VARIABLES = new Set(['KEYAPI_API_KEY', 'GATEWAY_TOKENS', 'REDIS_PASSWORD']);
 
 /** Reads every variable at once and reports every problem at once, each with the value it got. */
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
@@ -94,7 +96,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         const echo = value !== undefined && !SECRET_VARIABLES.has(name) && !issue.message.includes(value);
         return `${issue.path.join('.')}: ${issue.message}${echo ? ` (got ${JSON.stringify(value)})` : ''}`;
       });
-  errors.push(...modeProblems(env));
+  errors.push(...modeProblems(env), ...redisProblems(env));
   if (!parsed.success || errors.length > 0) return { ok: false, errors };
   return { ok: true, config: deepFreeze(toConfig(parsed.data)) };
 }
@@ -131,7 +133,54 @@ function modeProblems(env: Record<string, string | undefined>): string[] {
   return [];
 }
 
+const REDIS_TOPOLOGIES = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'];
+
+/** A URL's password is a secret: echoed as `***`. */
+const withoutPassword = (text: string) => text.replace(/^(\w+:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
+
+/** One way to reach Redis at most, with what that way needs. */
+function redisProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const chosen = REDIS_TOPOLOGIES.filter((name) => isSet(env[name]));
+  if (chosen.length > 1) {
+    const got = chosen.map((name) => `${name}=${JSON.stringify(withoutPassword(env[name] ?? ''))}`);
+    problems.push(
+      `${chosen.join(', ')}: set one of ${REDIS_TOPOLOGIES.join(', ')}, not several (got ${got.join(', ')})`,
+    );
+  }
+  if (isSet(env.REDIS_SENTINELS) && !isSet(env.REDIS_SENTINEL_NAME)) {
+    problems.push(
+      'REDIS_SENTINEL_NAME: required with REDIS_SENTINELS: the master group name the sentinels monitor',
+    );
+  }
+  if (isSet(env.REDIS_SENTINEL_NAME) && !isSet(env.REDIS_SENTINELS)) {
+    problems.push(
+      `REDIS_SENTINEL_NAME: set only with REDIS_SENTINELS (got ${JSON.stringify(env.REDIS_SENTINEL_NAME)})`,
+    );
+  }
+  const url = env.REDIS_URL ?? '';
+  if (isSet(env.REDIS_PASSWORD) && withoutPassword(url) !== url) {
+    problems.push('REDIS_PASSWORD: REDIS_URL carries a password of its own; keep one of them');
+  }
+  // A `{}` in the prefix would hash whole keys, splitting a script's keys across slots.
+  if (isSet(env.REDIS_CLUSTER_NODES) && /[{}]/.test(env.REDIS_KEY_PREFIX ?? '')) {
+    problems.push(
+      `REDIS_KEY_PREFIX: no { or } with REDIS_CLUSTER_NODES: the gateway's keys carry their own hash tags (got ${JSON.stringify(env.REDIS_KEY_PREFIX)})`,
+    );
+  }
+  return problems;
+}
+
+function redisTopology(vars: EnvVars): RedisTopology | undefined {
+  if (vars.REDIS_URL) return { kind: 'standalone', url: vars.REDIS_URL };
+  if (vars.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: vars.REDIS_CLUSTER_NODES };
+  if (vars.REDIS_SENTINELS && vars.REDIS_SENTINEL_NAME)
+    return { kind: 'sentinel', sentinels: vars.REDIS_SENTINELS, name: vars.REDIS_SENTINEL_NAME };
+  return undefined;
+}
+
 function toConfig(vars: EnvVars): ConfigShape {
+  const redisVia = redisTopology(vars);
   const production = vars.NODE_ENV === 'production';
   return {
     server: {
@@ -191,9 +240,10 @@ function toConfig(vars: EnvVars): ConfigShape {
       intervalMs: vars.REFRESH_AHEAD_INTERVAL_MS,
     },
     responseCache: { maxEntries: vars.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: vars.RESPONSE_CACHE_MAX_BYTES },
-    redis: vars.REDIS_URL
+    redis: redisVia
       ? {
-          url: vars.REDIS_URL,
+          topology: redisVia,
+          ...(vars.REDIS_PASSWORD !== undefined && { password: vars.REDIS_PASSWORD }),
           keyPrefix: vars.REDIS_KEY_PREFIX,
           commandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT_MS,
           leaseMs: vars.REDIS_LEASE_MS,
@@ -214,6 +264,7 @@ function toConfig(vars: EnvVars): ConfigShape {
     },
     auth: { tokens: vars.GATEWAY_TOKENS, trustProxy: vars.TRUST_PROXY },
     logLevel: vars.LOG_LEVEL,
+    tracing: { otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT ?? null, serviceName: vars.OTEL_SERVICE_NAME },
     demo: vars.KEYAPI_API_KEY === undefined ? { latencyMs: vars.DEMO_UPSTREAM_LATENCY_MS } : null,
     ...(vars.TRUSTED_DOCUMENTS_FILE && { trustedDocuments: vars.TRUSTED_DOCUMENTS_FILE }),
   };

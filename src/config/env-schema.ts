@@ -19,6 +19,26 @@ const flag = () =>
 
 const port = (fallback: number) => integer(0, fallback).pipe(z.number().max(65535));
 
+/** `host:port,host:port`: the nodes a client asks first (any of a cluster's, or every sentinel). */
+const hostPorts = () =>
+  optional(z.string()).transform((text, context) => {
+    if (text === undefined) return undefined;
+    const nodes: Array<{ host: string; port: number }> = [];
+    const entries = text
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
+    if (entries.length === 0) context.addIssue({ code: 'custom', message: 'names no host:port' });
+    for (const entry of entries) {
+      const match = /^([^\s:/@,]+|\[[0-9a-fA-F:.]+\]):(\d{1,5})$/.exec(entry);
+      const port = Number(match?.[2]);
+      if (match?.[1] && port >= 1 && port <= 65535)
+        nodes.push({ host: match[1].replace(/^\[|\]$/g, ''), port });
+      else context.addIssue({ code: 'custom', message: `"${entry}" is not host:port` });
+    }
+    return nodes;
+  });
+
 /** Every variable the gateway reads, with its default; empty counts as unset. */
 export const envSchema = z.object({
   NODE_ENV: optional(z.string()),
@@ -67,6 +87,10 @@ export const envSchema = z.object({
   RESPONSE_CACHE_MAX_ENTRIES: integer(0, 5_000),
   RESPONSE_CACHE_MAX_BYTES: integer(1_024, 33_554_432),
   REDIS_URL: optional(z.url({ protocol: /^rediss?$/ })),
+  REDIS_CLUSTER_NODES: hostPorts(),
+  REDIS_SENTINELS: hostPorts(),
+  REDIS_SENTINEL_NAME: optional(z.string().trim()),
+  REDIS_PASSWORD: optional(z.string()),
   REDIS_KEY_PREFIX: optional(z.string()).transform((value) => value ?? 'tiktok-insights:'),
   REDIS_COMMAND_TIMEOUT_MS: integer(1, 250),
   REDIS_LEASE_MS: integer(300, 1_500),
@@ -88,6 +112,9 @@ export const envSchema = z.object({
   LOG_LEVEL: optional(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])).transform(
     (value) => value ?? 'info',
   ),
+  // OpenTelemetry's standard names; the SDK reads its other OTEL_* variables itself.
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional(z.url({ protocol: /^https?$/ })),
+  OTEL_SERVICE_NAME: optional(z.string()).transform((value) => value ?? 'tiktok-insights-gateway'),
   // Read here, so a missing or malformed manifest is reported with every other problem.
   TRUSTED_DOCUMENTS_FILE: optional(
     z.string().transform((path, context) => {

@@ -16,6 +16,8 @@ export interface UpstreamCall {
   authorization: string | undefined;
   /** The gateway's `x-request-id`, when it sent one. */
   requestId: string | undefined;
+  /** The W3C `traceparent` the gateway sent, when tracing is on. */
+  traceparent: string | undefined;
 }
 
 export interface DemoUpstreamOptions {
@@ -123,6 +125,7 @@ function callOf(request: IncomingMessage, url: URL): UpstreamCall {
     timeScope: url.searchParams.get('time_scope') ?? '1',
     authorization: request.headers.authorization,
     requestId: header(request, 'x-request-id'),
+    traceparent: header(request, 'traceparent'),
   };
 }
 

@@ -1,4 +1,13 @@
+import type { Span } from '@opentelemetry/api';
 import type { Clock } from '../clock.js';
+import {
+  afterMiss,
+  describeRefresh,
+  endLookup,
+  inLeaseSpan,
+  inRefreshSpan,
+  startLookup,
+} from '../telemetry/fetch-spans.js';
 import type { KeyApi } from '../upstream/keyapi-client.js';
 import type { AttemptHooks } from '../upstream/resilience/guard.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
@@ -91,22 +100,26 @@ class SourceFetcher<K, P, V> implements CachedFetcher<K, V> {
     const id = this.cacheId(key);
     this.deps.onAsked?.(this.source.name, id, key);
     const { isFresh, freshUntil, lastGood } = this.rules(key);
+    const lookup = startLookup(id);
     const cached = await this.deps.cache.get(id, isFresh);
     if (cached && isFresh(cached)) {
       cost.cacheHits += 1;
       this.deps.observe.lookup('hit');
+      endLookup(lookup, 'hit');
       if (cached.kind === 'refusal') throw refusalError(cached.error);
       cost.noteFresh(freshUntil(cached), cached.fetchedAt);
       return this.fetched(cached);
     }
     const stale = this.deps.staleWhileRevalidate ? lastGood(cached) : undefined;
     if (stale) {
+      endLookup(lookup, 'stale');
       // Stale-while-revalidate: the old answer now, one refresh behind it, booked to this client.
       void this.refresh(key, cost.requestId, this.deps.budget(cost.forRefresh()), 'stale');
       cost.cacheHits += 1;
       return this.served(key, { good: stale, staleBecause: 'REFRESHING' }, cost);
     }
     this.deps.observe.lookup('miss');
+    endLookup(lookup, 'miss');
     const { promise, leader } = this.inFlight.join(id, () => this.resolve(key, id, cached, cost));
     if (!leader) {
       cost.coalesced += 1;
@@ -150,7 +163,9 @@ class SourceFetcher<K, P, V> implements CachedFetcher<K, V> {
     const id = this.cacheId(key);
     // A refresh or a paid miss already under way for this key answers for this one too.
     if (this.inFlight.has(id)) return;
-    const { promise } = this.inFlight.join(id, () => this.refreshed(key, id, requestId, hooks, trigger));
+    const { promise } = this.inFlight.join(id, () =>
+      inRefreshSpan(id, trigger, (span) => this.refreshed(key, id, requestId, hooks, trigger, span)),
+    );
     await promise.catch(() => {});
   }
 
@@ -197,7 +212,10 @@ class SourceFetcher<K, P, V> implements CachedFetcher<K, V> {
   private async callOnce(key: K, id: string, previous: CachedAnswer | undefined, cost: RequestCost) {
     const pay = () => this.pay(key, id, previous, cost);
     if (!this.deps.leased) return pay();
-    const { answer, coalesced } = await this.deps.leased(id, () => this.freshAnswer(key, id), pay);
+    const { leased } = this.deps;
+    const { answer, coalesced } = await inLeaseSpan(id, () =>
+      leased(id, () => this.freshAnswer(key, id), pay),
+    );
     if (coalesced) cost.coalesced += 1;
     return answer;
   }
@@ -207,7 +225,9 @@ class SourceFetcher<K, P, V> implements CachedFetcher<K, V> {
     let answer: CachedAnswer;
     try {
       const options = { scope: id, requestId: cost.requestId, hooks: budget(cost) };
-      const value = await keyapi.call(this.source.endpoint, this.source.params(key), options);
+      const value = await afterMiss(() =>
+        keyapi.call(this.source.endpoint, this.source.params(key), options),
+      );
       answer = { kind: 'answer', value, fetchedAt: clock.now().getTime() };
     } catch (error) {
       if (!isRefusal(error)) throw error;
@@ -233,6 +253,7 @@ class SourceFetcher<K, P, V> implements CachedFetcher<K, V> {
     requestId: string,
     hooks: AttemptHooks,
     trigger: RefreshTrigger,
+    span: Span | undefined,
   ) {
     let credits = 0;
     const counted: AttemptHooks = {
@@ -258,9 +279,11 @@ class SourceFetcher<K, P, V> implements CachedFetcher<K, V> {
     try {
       const answer = this.deps.leased ? await this.deps.leased.ifFree(id, call) : await call();
       this.deps.observe.refresh(trigger, answer ? 'ok' : 'skipped', credits);
+      describeRefresh(span, answer ? 'ok' : 'skipped', credits);
       if (answer) return { good: answer };
     } catch {
       this.deps.observe.refresh(trigger, 'failed', credits);
+      describeRefresh(span, 'failed', credits);
     }
     // A caller that joined this refresh gets what there was before it.
     const previous = this.rules(key).lastGood(await this.deps.cache.get(id, () => false));

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import type { EcomCategory } from '../domain/ecom-category.js';
+import type { RedisClient } from '../redis/connection.js';
 
 /**
  * The categories the gateway has already seen in upstream answers, by ID. Process-wide, and
@@ -22,7 +22,7 @@ export interface CategoryCatalogOptions {
   /** Most categories kept in memory; the least recently seen go first. TikTok Shop's tree has a few thousand. */
   maxEntries?: number;
   /** The fleet's catalog, and what to do when it fails (the memory tier carries on). */
-  shared?: { redis: Redis; onError: (error: unknown) => void };
+  shared?: { redis: RedisClient; onError: (error: unknown) => void };
 }
 
 const DEFAULT_MAX_ENTRIES = 5_000;

@@ -1,13 +1,34 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 
+/** The client every shared store takes: one node (or Sentinel's master), or a cluster. */
+export type RedisClient = Redis | Cluster;
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** How to reach Redis: one node by URL, a cluster through any of its nodes, or Sentinel's master. */
+export type RedisTopology =
+  | { kind: 'standalone'; url: string }
+  | { kind: 'cluster'; nodes: readonly HostPort[] }
+  | { kind: 'sentinel'; sentinels: readonly HostPort[]; name: string };
+
 export interface RedisOptions {
-  url: string;
+  topology: RedisTopology;
+  /** Password of the nodes that hold data (a cluster's, Sentinel's master); a URL carries its own. */
+  password?: string;
   /** Prefix of every key this gateway writes, so deployments (and tests) can share a server. */
   keyPrefix: string;
   /** A command slower than this fails, and the caller takes the in-memory path. */
   commandTimeoutMs: number;
 }
+
+// Named, so `CLIENT LIST` tells an operator which connections are the gateway's.
+const CONNECTION_NAME = 'tiktok-insights-gateway';
+const CONNECT_TIMEOUT_MS = 2_000;
+const reconnectDelay = (attempt: number) => Math.min(attempt * 200, 2_000);
 
 /**
  * A client that fails fast instead of queueing while Redis is away: every caller has an
@@ -15,17 +36,38 @@ export interface RedisOptions {
  * connects do commands wait (up to the command timeout), so a fresh instance does not skip
  * the shared cache for its first requests.
  */
-export function createRedis({ url, keyPrefix, commandTimeoutMs }: RedisOptions): Redis {
-  const redis = new Redis(url, {
+export function createRedis(options: RedisOptions): RedisClient {
+  return options.topology.kind === 'cluster'
+    ? createCluster(options.topology.nodes, options)
+    : createNode(options.topology, options);
+}
+
+function createNode(
+  topology: Exclude<RedisTopology, { kind: 'cluster' }>,
+  { password, keyPrefix, commandTimeoutMs }: RedisOptions,
+): Redis {
+  const common = {
     keyPrefix,
-    // Named, so `CLIENT LIST` tells an operator which connections are the gateway's.
-    connectionName: 'tiktok-insights-gateway',
+    connectionName: CONNECTION_NAME,
     commandTimeout: commandTimeoutMs,
     enableOfflineQueue: true,
     maxRetriesPerRequest: 0,
-    connectTimeout: 2_000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-  });
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    retryStrategy: reconnectDelay,
+    ...(password !== undefined && { password }),
+  };
+  const redis =
+    topology.kind === 'standalone'
+      ? new Redis(topology.url, common)
+      : new Redis({
+          ...common,
+          sentinels: topology.sentinels.map(({ host, port }) => ({ host, port })),
+          name: topology.name,
+          sentinelCommandTimeout: CONNECT_TIMEOUT_MS,
+          // A master demoted by a failover refuses writes on connections still open to it:
+          // reconnecting asks the sentinels for the new one.
+          reconnectOnError: (error) => error.message.startsWith('READONLY'),
+        });
   const failFast = () => {
     redis.options.enableOfflineQueue = false;
   };
@@ -34,6 +76,55 @@ export function createRedis({ url, keyPrefix, commandTimeoutMs }: RedisOptions):
   // listener ioredis would print each one.
   redis.on('error', failFast);
   return redis;
+}
+
+/**
+ * ioredis times a cluster's command only once it reaches a node; this times it from the start,
+ * so neither the cluster's offline queue nor its redirections and failover retries outlast the
+ * command timeout.
+ */
+class TimedCluster extends Cluster {
+  override sendCommand(...args: Parameters<Cluster['sendCommand']>): unknown {
+    const timeoutMs = this.options.redisOptions?.commandTimeout;
+    if (timeoutMs !== undefined) args[0].setTimeout(timeoutMs);
+    return super.sendCommand(...args);
+  }
+}
+
+function createCluster(
+  nodes: readonly HostPort[],
+  { password, keyPrefix, commandTimeoutMs }: RedisOptions,
+): Cluster {
+  const cluster = new TimedCluster(
+    nodes.map(({ host, port }) => ({ host, port })),
+    {
+      // Where the cluster applies it: keys are prefixed before their slot is computed.
+      keyPrefix,
+      scaleReads: 'master',
+      enableOfflineQueue: true,
+      clusterRetryStrategy: reconnectDelay,
+      redisOptions: {
+        connectionName: CONNECTION_NAME,
+        commandTimeout: commandTimeoutMs,
+        maxRetriesPerRequest: 0,
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        ...(password !== undefined && { password }),
+      },
+    },
+  );
+  const failFast = () => {
+    cluster.options.enableOfflineQueue = false;
+  };
+  // Without its offline queue the cluster refuses commands for a master whose connection is
+  // still opening: so masters are connected before it goes, and as soon as a new one appears.
+  cluster.once('ready', () => {
+    void Promise.allSettled(cluster.nodes('master').map((node) => node.ping())).then(failFast);
+  });
+  cluster.on('+node', (node: Redis) => {
+    if (!node.options.readOnly && node.status === 'wait') node.connect().catch(() => {});
+  });
+  cluster.on('error', failFast);
+  return cluster;
 }
 
 export interface RedisHealth {
@@ -53,7 +144,7 @@ const PING_WHILE_LOST_MS = 1_000;
  * Tracks whether Redis answers, and tells operators once per transition: `warn` when it is lost
  * (a dropped connection or a failed command), `info` when it is back.
  */
-export function watchRedis(redis: Redis, logger: Logger): RedisHealth {
+export function watchRedis(redis: RedisClient, logger: Logger): RedisHealth {
   let state: 'connecting' | 'up' | 'lost' = 'connecting';
   let stopped = false;
   let ping: NodeJS.Timeout | undefined;
@@ -73,10 +164,18 @@ export function watchRedis(redis: Redis, logger: Logger): RedisHealth {
       { err: error instanceof Error ? error.message : String(error) },
       'Redis unavailable; continuing on the in-memory path',
     );
-    ping = setInterval(() => redis.ping().then(back, () => {}), PING_WHILE_LOST_MS).unref();
+    ping = setInterval(() => answers(redis).then(back, () => {}), PING_WHILE_LOST_MS).unref();
   };
   redis.on('ready', back);
   redis.on('close', () => lost(new Error('connection closed')));
+  if (redis instanceof Cluster) {
+    // A cluster stays `ready` while a master is gone: lost when the connection to a node that
+    // still serves slots ends (a node dropped from the slot map ends its connection too).
+    redis.on('-node', (node: Redis) => {
+      const key = `${node.options.host}:${node.options.port}`;
+      if (redis.slots.some((keys) => keys?.[0] === key)) lost(new Error(`cluster node ${key} is gone`));
+    });
+  }
   return {
     state: () => state,
     lost,
@@ -86,4 +185,19 @@ export function watchRedis(redis: Redis, logger: Logger): RedisHealth {
       clearInterval(ping);
     },
   };
+}
+
+/** Resolves when Redis answers: for a cluster, every master of the slot map, each seeing the cluster ok. */
+async function answers(redis: RedisClient): Promise<void> {
+  if (!(redis instanceof Cluster)) {
+    await redis.ping();
+    return;
+  }
+  await new Promise<void>((resolve, reject) =>
+    redis.refreshSlotsCache((error) => (error ? reject(error) : resolve())),
+  );
+  const masters = redis.nodes('master');
+  if (masters.length === 0) throw new Error('no cluster master');
+  const states = await Promise.all(masters.map((node) => node.cluster('INFO')));
+  if (!states.every((info) => /^cluster_state:ok\b/m.test(String(info)))) throw new Error('cluster not ok');
 }

@@ -10,6 +10,8 @@ import { createMetrics, type Metrics } from '../metrics.js';
 import type { GatewayContext } from '../schema/builder.js';
 import { maskGatewayError } from '../schema/errors.js';
 import { schema } from '../schema/index.js';
+import { useOperationSpan } from '../telemetry/operation-span.js';
+import { tracingEnabled } from '../telemetry/tracer.js';
 import { identifyClient, type ServerContext } from './client-identity.js';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql/default-query.js';
 import { createOfflineGraphiQL, type OfflineGraphiQL } from './graphiql/offline-graphiql.js';
@@ -147,6 +149,8 @@ function plugins(
   { services, readiness, metrics, logger, clock, graphiql }: PluginParts,
 ) {
   return [
+    // First, so every later hook, resolver and log line runs inside the operation's span; absent when tracing is off.
+    tracingEnabled() && useOperationSpan(),
     // Every response, refusals included, carries the ID the logs and KeyAPI's know it by.
     useRequestId(),
     // Caching headers and 304s on every GraphQL answer as it leaves, replays included.

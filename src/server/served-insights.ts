@@ -7,8 +7,11 @@ export interface ServedInsights {
   freshUntil: number;
   /** When its oldest insight was fetched (ms since the epoch); infinite when not known. */
   oldestFetchedAt: number;
-  /** A hash of `data` alone: two answers of the same data differ in `extensions.cost`. */
-  dataTag: string;
+  /** `data` as JSON, made once for whichever needs it first (the response cache, the ETag). */
+  dataJson?: string;
+  data?: unknown;
+  /** A hash of `data` alone, made when an ETag is wanted: two answers of one data differ in cost. */
+  dataTag?: string;
 }
 
 const served = new WeakMap<Request, ServedInsights>();
@@ -22,10 +25,27 @@ export function servedInsights(
   result: { data?: unknown; errors?: readonly unknown[] },
 ): ServedInsights | undefined {
   if (result.errors?.length || cost.stale.length > 0 || cost.servedFresh === 0) return undefined;
+  return { freshUntil: cost.freshUntil, oldestFetchedAt: cost.oldestFetchedAt, data: result.data };
+}
+
+/** `data` as JSON, stringified at most once per response. */
+export function dataJsonOf(insights: ServedInsights): string {
+  insights.dataJson ??= JSON.stringify(insights.data);
+  return insights.dataJson;
+}
+
+/** The hash behind the ETag, made at most once per response. */
+export function dataTagOf(insights: ServedInsights): string {
+  insights.dataTag ??= createHash('sha1').update(dataJsonOf(insights)).digest('base64url');
+  return insights.dataTag;
+}
+
+/** What a stored replay keeps: the freshness and the tag, not the data itself. */
+export function forReplay(insights: ServedInsights): ServedInsights {
   return {
-    freshUntil: cost.freshUntil,
-    oldestFetchedAt: cost.oldestFetchedAt,
-    dataTag: createHash('sha1').update(JSON.stringify(result.data)).digest('base64url'),
+    freshUntil: insights.freshUntil,
+    oldestFetchedAt: insights.oldestFetchedAt,
+    dataTag: dataTagOf(insights),
   };
 }
 

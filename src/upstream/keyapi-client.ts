@@ -1,3 +1,4 @@
+import { context, propagation } from '@opentelemetry/api';
 import { Pool } from 'undici';
 import type { z } from 'zod';
 import type { Clock } from '../clock.js';
@@ -50,17 +51,15 @@ export function createKeyApiClient(options: KeyApiClientOptions, clock: Clock): 
   const authorization = `Bearer ${options.apiKey}`;
 
   async function exchange(path: string, requestId: string | undefined, signal: AbortSignal) {
+    const headers: Record<string, string> = {
+      authorization,
+      accept: 'application/json',
+      ...(requestId ? { 'x-request-id': requestId } : {}),
+    };
+    // The attempt's span as `traceparent` (and `tracestate`); the API's no-op when tracing is off.
+    propagation.inject(context.active(), headers);
     try {
-      const response = await pool.request({
-        method: 'GET',
-        path,
-        headers: {
-          authorization,
-          accept: 'application/json',
-          ...(requestId ? { 'x-request-id': requestId } : {}),
-        },
-        signal,
-      });
+      const response = await pool.request({ method: 'GET', path, headers, signal });
       return { response, text: await response.body.text() };
     } catch (error) {
       throw transportFailure(error);

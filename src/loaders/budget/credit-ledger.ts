@@ -45,7 +45,7 @@ export interface SharedBooks {
   book(day: string, clientId: string, own: OwnSpending, credits: number, caps: DailyCaps): Promise<Booking>;
 }
 
-const dayOf = (now: Date) => now.toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
 /** Clients whose spending is remembered per day; beyond that the least recent are forgotten. */
 const MAX_CLIENTS = 100_000;
 
@@ -67,7 +67,19 @@ class Day {
   readonly mine = new Counters();
   readonly others = new Counters();
   readonly unbooked = new Counters();
-  constructor(readonly date: string) {}
+  /** The UTC date, e.g. 2025-12-15. */
+  readonly date: string;
+  /** When this day started (ms since the epoch). */
+  readonly start: number;
+
+  constructor(now: number) {
+    this.start = now - (now % DAY_MS);
+    this.date = new Date(this.start).toISOString().slice(0, 10);
+  }
+
+  holds(now: number): boolean {
+    return now >= this.start && now < this.start + DAY_MS;
+  }
 }
 
 /**
@@ -87,7 +99,7 @@ export function createCreditLedger(
 }
 
 class Ledger implements CreditLedger {
-  private day = new Day('');
+  private day = new Day(0);
 
   constructor(
     private readonly caps: DailyCaps,
@@ -118,8 +130,8 @@ class Ledger implements CreditLedger {
   }
 
   private today(): Day {
-    const date = dayOf(this.clock.now());
-    if (this.day.date !== date) this.day = new Day(date);
+    const now = this.clock.now().getTime();
+    if (!this.day.holds(now)) this.day = new Day(now);
     return this.day;
   }
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis/connection.js';
 import type { SharedBooks } from './credit-ledger.js';
 
 const BOOK_SCRIPT = `
@@ -50,7 +50,7 @@ const KEEP_MS = 2 * 86_400_000;
  * instance re-asserts its own field when Redis lost it, and adds what it spent while Redis was
  * away; the totals are the sums. The day in braces keeps both keys in one cluster slot.
  */
-export function createRedisBooks(redis: Redis, instanceId: string): SharedBooks {
+export function createRedisBooks(redis: RedisClient, instanceId: string): SharedBooks {
   return {
     async book(day, clientId, own, credits, caps) {
       const [refused, client, global] = (await redis.eval(

@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis/connection.js';
 import type { AnswerCache, CachedAnswer } from './cached-answer.js';
 
 /** The tier every instance shares: one paid answer serves the whole fleet. */
-export function createRedisCache(redis: Redis): AnswerCache {
+export function createRedisCache(redis: RedisClient): AnswerCache {
   return {
     async get(id) {
       const text = await redis.get(`answer:${id}`);

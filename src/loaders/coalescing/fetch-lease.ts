@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis/connection.js';
 
 /**
  * Cross-instance coalescing: before paying for a key, an instance takes its lease in Redis.
@@ -22,7 +22,7 @@ export interface FetchLease {
 const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const RENEW_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
 
-export function createFetchLease(redis: Redis, leaseMs: number): FetchLease {
+export function createFetchLease(redis: RedisClient, leaseMs: number): FetchLease {
   const owner = randomUUID();
   return {
     leaseMs,

@@ -1,9 +1,10 @@
-import type { Redis } from 'ioredis';
 import type { Clock } from '../../clock.js';
 import type { GatewayConfig } from '../../config/config.js';
 import { CREDITS_PER_CALL } from '../../loaders/budget/request-cost.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
+import type { RedisClient } from '../../redis/connection.js';
+import { describeAttempt, tracedAttempts } from '../../telemetry/attempt-span.js';
 import { createKeyApiClient, guardedKeyApi, type KeyApi } from '../../upstream/keyapi-client.js';
 import { type AttemptReport, reported } from '../../upstream/resilience/attempt-report.js';
 import { CircuitBreaker, failFastWhileOpen, judgedBy } from '../../upstream/resilience/circuit-breaker.js';
@@ -31,7 +32,7 @@ export interface UpstreamDeps {
   sleep: (ms: number) => Promise<void>;
   logger: Logger;
   metrics: Metrics;
-  redis: Redis | undefined;
+  redis: RedisClient | undefined;
   onRedisError: (error: unknown) => void;
 }
 
@@ -70,6 +71,8 @@ export function createUpstream(config: GatewayConfig, deps: UpstreamDeps): Upstr
     judgedBy(breaker),
     // Last before the call leaves, so a call refused or timed out above costs nothing.
     budgeted,
+    // A span per attempt, active while it leaves so the call carries its traceparent; absent when tracing is off.
+    tracedAttempts,
     reported(reportAttempt(new URL(config.upstream.baseUrl).host, logger, metrics), clock.monotonic),
   ]);
   return { keyapi: guardedKeyApi(client, guard), breaker, rateLimiter, close: () => client.close() };
@@ -81,6 +84,7 @@ function reportAttempt(host: string, logger: Logger, metrics: Metrics) {
     metrics.upstreamCalls.inc({ outcome: report.outcome, status: String(report.status) });
     metrics.upstreamLatency.observe(report.seconds);
     if (report.sent) metrics.credits.inc(CREDITS_PER_CALL);
+    describeAttempt(report);
     const { error } = report;
     logger.debug(
       {

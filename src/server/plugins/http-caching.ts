@@ -2,7 +2,7 @@ import { getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Clock } from '../../clock.js';
 import type { RequestCost } from '../../loaders/budget/request-cost.js';
-import { noteServed, type ServedInsights, servedBy, servedInsights } from '../served-insights.js';
+import { dataTagOf, noteServed, type ServedInsights, servedBy, servedInsights } from '../served-insights.js';
 
 export interface HttpCachingOptions {
   clock: Clock;
@@ -25,8 +25,13 @@ const REGULAR = new Set(['application/json', 'application/graphql-response+json'
 export function useHttpCaching(options: HttpCachingOptions): Plugin<{ cost: RequestCost; request: Request }> {
   const vary = options.authenticated ? 'Accept, Authorization' : 'Accept';
   const scope = options.authenticated ? 'private' : 'public';
+  // Requests whose answers may be revalidated: hashing the data is paid only for them.
+  const persisted = new WeakSet<Request>();
 
   return {
+    onParams({ request, params }) {
+      if (params.extensions?.persistedQuery) persisted.add(request);
+    },
     onExecute({ args }) {
       if (getOperationAST(args.document, args.operationName)?.operation !== 'query') return;
       return {
@@ -41,7 +46,7 @@ export function useHttpCaching(options: HttpCachingOptions): Plugin<{ cost: Requ
       if (response.status !== 200 || response.headers.has('cache-control')) return;
       const mediaType = response.headers.get('content-type')?.split(';')[0] ?? '';
       const incremental = mediaType === 'multipart/mixed';
-      if (!(REGULAR.has(mediaType) || incremental) || new URL(request.url).pathname !== '/graphql') return;
+      if (!(REGULAR.has(mediaType) || incremental) || pathOf(request.url) !== '/graphql') return;
       const headers = response.headers;
       headers.append('vary', vary);
       const insights = incremental ? undefined : servedBy(request);
@@ -52,8 +57,15 @@ export function useHttpCaching(options: HttpCachingOptions): Plugin<{ cost: Requ
       const { age, maxAge } = freshness(insights, options.clock.now().getTime());
       headers.set('cache-control', `${scope}, max-age=${maxAge}`);
       if (age > 0) headers.set('age', String(age));
+      // A tag for what a cache or client can revalidate: GET, persisted queries, replays, or a client that asks.
+      const revalidatable =
+        request.method === 'GET' ||
+        persisted.has(request) ||
+        insights.dataTag ||
+        request.headers.has('if-none-match');
+      if (!revalidatable) return;
       // Each media type is its own representation: a cache must not answer one with the other.
-      const etag = `W/"${insights.dataTag}-${mediaType === 'application/json' ? 'json' : 'gql'}"`;
+      const etag = `W/"${dataTagOf(insights)}-${mediaType === 'application/json' ? 'json' : 'gql'}"`;
       headers.set('etag', etag);
       if (!matchesIfNoneMatch(request.headers.get('if-none-match'), etag)) return;
       const notModified = new fetchAPI.Headers(headers);
@@ -87,4 +99,11 @@ function matchesIfNoneMatch(header: string | null, etag: string): boolean {
     const tag = candidate.trim();
     return tag === '*' || tag.replace(/^W\//, '') === opaque;
   });
+}
+
+/** The path of a request URL, without building a URL object on every response. */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const end = url.indexOf('?', start);
+  return start < 0 ? '/' : url.slice(start, end < 0 ? undefined : end);
 }

@@ -7,7 +7,14 @@ import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
 import { bearerToken } from '../client-identity.js';
 import { regularMediaType } from '../response-media-type.js';
-import { noteServed, type ServedInsights, servedInsights } from '../served-insights.js';
+import {
+  dataJsonOf,
+  forReplay,
+  noteServed,
+  type ServedInsights,
+  servedBy,
+  servedInsights,
+} from '../served-insights.js';
 import { bodyText, isJsonPost } from './request-body.js';
 import { requestIdOf } from './request-id.js';
 
@@ -89,13 +96,21 @@ export function useResponseCache(
           const now = options.clock.now().getTime();
           const expiresAt = Math.min(cost.freshUntil, now + options.maxAgeMs);
           if (expiresAt <= now) return;
-          const free = { upstreamCalls: 0, cacheHits: cost.servedFresh, coalesced: 0, credits: 0 };
+          const free = JSON.stringify({
+            upstreamCalls: 0,
+            cacheHits: cost.servedFresh,
+            coalesced: 0,
+            credits: 0,
+          });
+          // The data's JSON is made once, for this body and the ETag alike.
+          const served = servedBy(args.contextValue.request) ?? servedInsights(cost, result);
+          const data = served ? dataJsonOf(served) : JSON.stringify(result.data);
           cache.set(key, {
-            body: JSON.stringify({ data: result.data, extensions: { cost: free } }),
+            body: `{"data":${data},"extensions":{"cost":${free}}}`,
             // Replays count under the same bounded label as the request that stored them.
             operation: options.metrics.operationLabel(getOperationAST(args.document, args.operationName)),
             expiresAt,
-            served: servedInsights(cost, result),
+            ...(served && { served: forReplay(served) }),
           });
           options.metrics.responseCache.inc({ result: 'store' });
         },

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis/connection.js';
 import {
   type CooldownOptions,
   PROBE_HOLD_MS,
@@ -65,7 +65,7 @@ const KEY = 'ratelimit:upstream';
  * honours one cool-down. On a Redis failure the instance paces itself alone, in memory.
  */
 export function createRedisRateStore(
-  redis: Redis,
+  redis: RedisClient,
   { qps, burst }: TokenBucketOptions,
   cooldown: CooldownOptions,
   fallback: RateStore,

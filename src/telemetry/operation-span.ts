@@ -1,0 +1,120 @@
+import {
+  context,
+  propagation,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type TextMapGetter,
+  trace,
+} from '@opentelemetry/api';
+import { type DocumentNode, type ExecutionResult, getOperationAST, Kind } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { RequestCost } from '../loaders/budget/request-cost.js';
+import { annotate, tracer } from './tracer.js';
+
+interface Traced {
+  span: Span;
+  /** An incremental answer: the span ends with its last part, not with the response's headers. */
+  streaming: boolean;
+}
+
+type Cost = ReturnType<RequestCost['summary']>;
+
+const headerGetter: TextMapGetter<Headers> = {
+  get: (headers, key) => headers.get(key) ?? undefined,
+  keys: (headers) => [...headers.keys()],
+};
+
+const isDocument = (result: unknown): result is DocumentNode =>
+  (result as DocumentNode | null)?.kind === Kind.DOCUMENT;
+
+function outcomeOf(result: ExecutionResult): 'ok' | 'partial' | 'error' {
+  if (!result.errors?.length) return 'ok';
+  const data = result.data as Record<string, unknown> | null | undefined;
+  return data && Object.values(data).some((value) => value !== null) ? 'partial' : 'error';
+}
+
+/**
+ * One server span per request to `/graphql`, the child of the caller's `traceparent` when it
+ * sent one, and active around every later hook, resolver, loader and upstream attempt, so their
+ * spans and log lines belong to it. Named after the operation once its document parses
+ * (`anonymous` until then, and for a replay from the response cache, which never parses one).
+ * Built only when tracing is on: off, yoga runs no instrumentation at all.
+ */
+export function useOperationSpan(): Plugin<{ cost: RequestCost }> {
+  const traced = new WeakMap<Request, Traced>();
+  const finish = (request: Request, result: ExecutionResult, cost: Cost | undefined) => {
+    const span = traced.get(request)?.span;
+    const outcome = outcomeOf(result);
+    annotate(span, () => ({
+      'gateway.outcome': outcome,
+      'gateway.cost.credits': cost?.credits ?? 0,
+      'gateway.cost.upstream_calls': cost?.upstreamCalls ?? 0,
+      'gateway.cost.cache_hits': cost?.cacheHits ?? 0,
+      'gateway.cost.coalesced': cost?.coalesced ?? 0,
+      ...(result.errors?.length && {
+        'gateway.error_codes': result.errors.map((error) =>
+          String(error.extensions?.code ?? 'GRAPHQL_ERROR'),
+        ),
+      }),
+    }));
+    if (outcome === 'error') span?.setStatus({ code: SpanStatusCode.ERROR });
+  };
+  return {
+    instrumentation: {
+      async request({ request }, wrapped) {
+        if (new URL(request.url).pathname !== '/graphql') return wrapped();
+        const parent = propagation.extract(context.active(), request.headers, headerGetter);
+        const span = tracer.startSpan('anonymous', { kind: SpanKind.SERVER }, parent);
+        const state: Traced = { span, streaming: false };
+        traced.set(request, state);
+        try {
+          await context.with(trace.setSpan(parent, span), wrapped);
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          throw error;
+        } finally {
+          if (!state.streaming) span.end();
+        }
+      },
+    },
+    onParse({ context: { request, params } }) {
+      return ({ result }) => {
+        const span = traced.get(request)?.span;
+        if (!span || !isDocument(result)) return;
+        const operation = getOperationAST(result, params.operationName);
+        if (!operation) return;
+        const name = operation.name?.value;
+        if (name) span.updateName(name);
+        span.setAttribute('graphql.operation.type', operation.operation);
+        if (name) span.setAttribute('graphql.operation.name', name);
+      };
+    },
+    onExecute({ args }) {
+      const { request, cost } = args.contextValue as { request: Request; cost: RequestCost };
+      return {
+        onExecuteDone({ result }) {
+          const state = traced.get(request);
+          if (!state || !isAsyncIterable(result)) return;
+          state.streaming = true;
+          return {
+            onNext({ result: part }) {
+              if ((part as { hasNext?: boolean }).hasNext !== false) return;
+              finish(request, part, cost.summary());
+              state.span.end();
+            },
+          };
+        },
+      };
+    },
+    onResultProcess({ request, result }) {
+      if (Array.isArray(result) || isAsyncIterable(result) || !('errors' in result || 'data' in result))
+        return;
+      const execution = result as ExecutionResult;
+      finish(request, execution, execution.extensions?.cost as Cost | undefined);
+    },
+    onResponse({ request, response }) {
+      traced.get(request)?.span.setAttribute('http.response.status_code', response.status);
+    },
+  };
+}
