@@ -52,6 +52,7 @@ describe('config', () => {
         },
         auth: { tokens: new Map(), trustProxy: 0 },
         logLevel: 'info',
+        tracing: { otlpEndpoint: null, serviceName: 'tiktok-insights-gateway' },
         demo: { latencyMs: 120 },
       },
     });
