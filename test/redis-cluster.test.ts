@@ -1,0 +1,315 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/config.js';
+import { THIRD_LEVEL_IDS } from '../src/demo-upstream/catalog.js';
+import { type DemoUpstream, startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
+import { InsightInScopeDocument } from './gql/graphql.js';
+import { freePort } from './helpers/listen.js';
+import { captureLogs } from './helpers/log-capture.js';
+import { uniquePrefix } from './helpers/redis.js';
+import {
+  type PrivateCluster,
+  type PrivateSentinel,
+  startPrivateCluster,
+  startPrivateSentinel,
+} from './helpers/redis-cluster.js';
+import {
+  connectGateway,
+  FIXED_NOW,
+  TEST_API_KEY,
+  type TestGateway,
+  type TestGatewayOptions,
+} from './helpers/test-gateway.js';
+
+describe('Redis topology from the environment', () => {
+  const parse = (env: Record<string, string>) => parseConfig({ KEYAPI_API_KEY: TEST_API_KEY, ...env });
+
+  it('reads a cluster from its nodes and Sentinel from its sentinels and master name', () => {
+    const cluster = parse({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001,[::1]:7002' });
+    const sentinel = parse({
+      REDIS_SENTINELS: 'sentinel-a:26379,sentinel-b:26379',
+      REDIS_SENTINEL_NAME: 'mymaster',
+      REDIS_PASSWORD: 'hunter2-hunter2',
+    });
+
+    expect(cluster.ok && cluster.config.redis).toMatchObject({
+      topology: {
+        kind: 'cluster',
+        nodes: [
+          { host: '10.0.0.1', port: 7000 },
+          { host: 'redis-b', port: 7001 },
+          { host: '::1', port: 7002 },
+        ],
+      },
+      keyPrefix: 'tiktok-insights:',
+    });
+    expect(sentinel.ok && sentinel.config.redis).toMatchObject({
+      topology: {
+        kind: 'sentinel',
+        sentinels: [
+          { host: 'sentinel-a', port: 26379 },
+          { host: 'sentinel-b', port: 26379 },
+        ],
+        name: 'mymaster',
+      },
+      password: 'hunter2-hunter2',
+    });
+    expect(parse({ REDIS_URL: 'redis://cache:6379' })).toMatchObject({
+      ok: true,
+      config: { redis: { topology: { kind: 'standalone', url: 'redis://cache:6379' } } },
+    });
+  });
+
+  it('refuses more than one way to reach Redis, and what a way lacks, with every other problem', () => {
+    const result = parse({
+      REDIS_URL: 'redis://:s3cret@cache:6379',
+      REDIS_CLUSTER_NODES: 'a:7000,b',
+      REDIS_SENTINEL_NAME: 'mymaster',
+      REDIS_PASSWORD: 'never-echoed-password',
+      REDIS_KEY_PREFIX: '{gw}:',
+      PORT: '70000',
+    });
+
+    expect(result.ok).toBe(false);
+    const errors = result.ok ? [] : result.errors;
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'REDIS_CLUSTER_NODES: "b" is not host:port (got "a:7000,b")',
+        'REDIS_URL, REDIS_CLUSTER_NODES: set one of REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SENTINELS, not several (got REDIS_URL="redis://:***@cache:6379", REDIS_CLUSTER_NODES="a:7000,b")',
+        'REDIS_SENTINEL_NAME: set only with REDIS_SENTINELS (got "mymaster")',
+        'REDIS_PASSWORD: REDIS_URL carries a password of its own; keep one of them',
+        `REDIS_KEY_PREFIX: no { or } with REDIS_CLUSTER_NODES: the gateway's keys carry their own hash tags (got "{gw}:")`,
+      ]),
+    );
+    expect(errors.some((error) => error.startsWith('PORT:'))).toBe(true);
+    expect(errors.join('\n')).not.toMatch(/s3cret|never-echoed/);
+    expect(parse({ REDIS_SENTINELS: 'sentinel-a:26379' })).toEqual({
+      ok: false,
+      errors: [
+        'REDIS_SENTINEL_NAME: required with REDIS_SENTINELS: the master group name the sentinels monitor',
+      ],
+    });
+  });
+});
+
+describe('two gateway instances on a Redis Cluster of three masters', () => {
+  let cluster: PrivateCluster;
+  let upstream: DemoUpstream;
+  let prefix: string;
+  let instances: TestGateway[] = [];
+  const start = (env: Record<string, string> = {}, options: TestGatewayOptions = {}) => {
+    const instance = connectGateway(upstream, {
+      ...options,
+      env: { REDIS_CLUSTER_NODES: cluster.nodes, REDIS_KEY_PREFIX: prefix, ...env },
+    });
+    instances.push(instance);
+    return instance;
+  };
+
+  beforeAll(async () => {
+    [cluster, upstream] = await Promise.all([
+      startPrivateCluster(),
+      startDemoUpstream({ apiKey: TEST_API_KEY, clock: () => FIXED_NOW, latencyMs: 100 }),
+    ]);
+  });
+  beforeEach(() => {
+    upstream.reset();
+    prefix = uniquePrefix();
+  });
+  afterEach(async () => {
+    await Promise.all(instances.map((instance) => instance.close()));
+    instances = [];
+  });
+  afterAll(async () => {
+    await upstream?.close();
+    await cluster?.stop();
+  });
+
+  it('pay for one key once when both ask at the same moment', async () => {
+    const [a, b] = [start(), start()];
+    const variables = { id: '601583', region: 'US', timeScope: '7' };
+
+    const results = await Promise.all([
+      a.execute(InsightInScopeDocument, variables),
+      b.execute(InsightInScopeDocument, variables),
+      a.execute(InsightInScopeDocument, variables),
+      b.execute(InsightInScopeDocument, variables),
+    ]);
+
+    expect(results.map((result) => result.data?.categoryInsight?.id)).toEqual(Array(4).fill('601583:US:7'));
+    expect(upstream.calls).toHaveLength(1);
+    expect(results.reduce((sum, result) => sum + (result.extensions?.cost?.upstreamCalls ?? 0), 0)).toBe(1);
+  });
+
+  it("serve one instance's answer from the other's cache, under the key prefix", async () => {
+    const [a, b] = [start(), start()];
+
+    await a.execute(InsightInScopeDocument, { id: '601584' });
+    const fromB = await b.execute(InsightInScopeDocument, { id: '601584' });
+
+    expect(fromB.data?.categoryInsight?.id).toBe('601584:all_regions:1');
+    expect(fromB.extensions?.cost).toMatchObject({ upstreamCalls: 0, cacheHits: 1 });
+    expect(upstream.calls).toHaveLength(1);
+    expect(await cluster.keys(`${prefix}answer:`)).toEqual([
+      `${prefix}answer:insight-detail:601584:all_regions:1`,
+    ]);
+  });
+
+  it('hold one global daily cap together, booking both ledger keys of a script in one slot', async () => {
+    const env = { CREDIT_BUDGET_GLOBAL_DAILY: '6', KEYAPI_RETRY_MAX_ATTEMPTS: '1' };
+    const [a, b] = [start(env), start(env)];
+    const [first, second, third, fourth] = THIRD_LEVEL_IDS;
+
+    const paid = [
+      await a.execute(InsightInScopeDocument, { id: first as string }),
+      await b.execute(InsightInScopeDocument, { id: second as string }),
+      await a.execute(InsightInScopeDocument, { id: third as string }),
+    ];
+    const refused = await b.execute(InsightInScopeDocument, { id: fourth as string });
+
+    expect(paid.map((result) => result.errors)).toEqual([undefined, undefined, undefined]);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'CREDIT_BUDGET_EXCEEDED',
+      budget: 'global',
+    });
+    expect(upstream.calls).toHaveLength(3);
+    const day = FIXED_NOW.toISOString().slice(0, 10);
+    const books = await cluster.keys(`${prefix}credits:`);
+    expect(books).toContain(`${prefix}credits:{${day}}:global`);
+    expect(books.some((key) => key.startsWith(`${prefix}credits:{${day}}:client:`))).toBe(true);
+    expect(new Set(await cluster.slots(books)).size).toBe(1);
+  });
+
+  it('hold the QPS limit together', async () => {
+    // 2 calls at once, then one every 500 ms, whichever instance makes them.
+    const env = { KEYAPI_MAX_QPS: '2', KEYAPI_QPS_BURST: '2' };
+    const [a, b] = [start(env), start(env)];
+    const ids = THIRD_LEVEL_IDS.slice(0, 6);
+
+    const results = await Promise.all(
+      ids.map((id, index) => (index % 2 === 0 ? a : b).execute(InsightInScopeDocument, { id })),
+    );
+
+    expect(results.every((result) => result.errors === undefined)).toBe(true);
+    const arrivals = upstream.calls.map((call) => call.at).sort((x, y) => x - y);
+    expect(arrivals).toHaveLength(6);
+    const first = arrivals[0] as number;
+    // Lower bounds only: a slow machine makes the gaps longer, never shorter. The slack is the
+    // first calls' own delay: they also open the connections to the upstream.
+    arrivals.slice(2).forEach((at, index) => {
+      expect(at - first).toBeGreaterThanOrEqual((index + 1) * 500 - 150);
+    });
+  });
+
+  it('keep waiting for a live holder whose call outlasts its lease, because it renews it', async () => {
+    const [a, b] = [start({ REDIS_LEASE_MS: '400' }), start({ REDIS_LEASE_MS: '400' })];
+    upstream.setFault('601590', { kind: 'delay', ms: 1_500 }, 1);
+
+    const first = a.execute(InsightInScopeDocument, { id: '601590' });
+    await expect
+      .poll(() => cluster.keys(`${prefix}lease:`), { interval: 20 })
+      .toEqual([`${prefix}lease:insight-detail:601590:all_regions:1`]);
+    const second = await b.execute(InsightInScopeDocument, { id: '601590' });
+
+    expect((await first).data?.categoryInsight?.id).toBe('601590:all_regions:1');
+    expect(second.data?.categoryInsight?.id).toBe('601590:all_regions:1');
+    expect(second.extensions?.cost).toMatchObject({ upstreamCalls: 0, coalesced: 1 });
+    expect(upstream.calls).toHaveLength(1);
+  });
+
+  // Last: it takes a master away, and puts it back.
+  it('keeps answering when a master dies, says so once, and shares again once it is back', async () => {
+    const logs = captureLogs();
+    const redisLines = () =>
+      logs
+        .entries()
+        .filter((entry) => /Redis/.test(String(entry.msg)))
+        .map((entry) => [entry.level, entry.msg]);
+    const a = start({ LOG_LEVEL: 'info' }, { deps: { logDestination: logs.stream } });
+    await a.execute(InsightInScopeDocument, { id: '601583' });
+
+    await cluster.killMasterOf(`${prefix}answer:insight-detail:601584:all_regions:1`);
+    const during = await a.execute(InsightInScopeDocument, { id: '601584' });
+
+    expect(during.errors).toBeUndefined();
+    expect(during.data?.categoryInsight?.id).toBe('601584:all_regions:1');
+    expect(upstream.calls).toHaveLength(2);
+    expect(redisLines()).toEqual([['warn', 'Redis unavailable; continuing on the in-memory path']]);
+
+    await cluster.revive();
+
+    await expect
+      .poll(() => redisLines()[1], { timeout: 10_000, interval: 100 })
+      .toEqual(['info', 'Redis is back; the shared path resumes']);
+    await a.execute(InsightInScopeDocument, { id: '601585' });
+    const fromB = await start().execute(InsightInScopeDocument, { id: '601585' });
+    expect(fromB.extensions?.cost).toMatchObject({ upstreamCalls: 0, cacheHits: 1 });
+  });
+});
+
+describe('a gateway whose cluster cannot be reached', () => {
+  it('answers on the in-memory path, its commands timed out instead of queued for the cluster', async () => {
+    const upstream = await startDemoUpstream({ apiKey: TEST_API_KEY, clock: () => FIXED_NOW });
+    const gateway = connectGateway(upstream, {
+      env: { REDIS_CLUSTER_NODES: `127.0.0.1:${await freePort()}`, REDIS_KEY_PREFIX: uniquePrefix() },
+    });
+    try {
+      const started = performance.now();
+      const first = await gateway.execute(InsightInScopeDocument, { id: '601583' });
+      const again = await gateway.execute(InsightInScopeDocument, { id: '601583' });
+
+      expect(first.data?.categoryInsight?.id).toBe('601583:all_regions:1');
+      expect(again.extensions?.cost).toMatchObject({ cacheHits: 1, upstreamCalls: 0 });
+      expect(upstream.calls).toHaveLength(1);
+      // ioredis alone would hold these commands until the cluster came up.
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      await gateway.close();
+      await upstream.close();
+    }
+  });
+});
+
+describe('a gateway on Redis through Sentinel', () => {
+  let sentinel: PrivateSentinel;
+  let upstream: DemoUpstream;
+  const instances: TestGateway[] = [];
+
+  beforeAll(async () => {
+    [sentinel, upstream] = await Promise.all([
+      startPrivateSentinel(),
+      startDemoUpstream({ apiKey: TEST_API_KEY, clock: () => FIXED_NOW }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all(instances.map((instance) => instance.close()));
+    await upstream?.close();
+    await sentinel?.stop();
+  });
+
+  it("finds the master through the sentinel, and shares one instance's answer with the next", async () => {
+    const prefix = uniquePrefix();
+    const env = {
+      REDIS_SENTINELS: sentinel.sentinels,
+      REDIS_SENTINEL_NAME: sentinel.name,
+      REDIS_KEY_PREFIX: prefix,
+    };
+    const a = connectGateway(upstream, { env });
+    instances.push(a);
+    await a.execute(InsightInScopeDocument, { id: '601583' });
+    const b = connectGateway(upstream, { env });
+    instances.push(b);
+
+    const fromB = await b.execute(InsightInScopeDocument, { id: '601583' });
+
+    expect(fromB.data?.categoryInsight?.id).toBe('601583:all_regions:1');
+    expect(fromB.extensions?.cost).toMatchObject({ upstreamCalls: 0, cacheHits: 1 });
+    expect(upstream.calls).toHaveLength(1);
+    const master = new Redis(sentinel.masterUrl);
+    try {
+      expect(await master.exists(`${prefix}answer:insight-detail:601583:all_regions:1`)).toBe(1);
+    } finally {
+      master.disconnect();
+    }
+  });
+});
