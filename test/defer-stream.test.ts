@@ -158,7 +158,9 @@ describe('@defer and @stream over multipart HTTP', () => {
 
     const metrics = await harness.metricsText();
 
-    expect(metrics).toMatch(/^gateway_operation_duration_seconds_count\{operation="Cards",outcome="ok"\} 1$/m);
+    expect(metrics).toMatch(
+      /^gateway_operation_duration_seconds_count\{operation="Cards",outcome="ok"\} 1$/m,
+    );
   });
 
   it('streams a list item by item, with one upstream call per distinct ID', async () => {

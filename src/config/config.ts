@@ -1,13 +1,14 @@
 import type { DailyCaps } from '../loaders/budget/credit-ledger.js';
 import type { CachePolicy } from '../loaders/cache/freshness.js';
 import type { RefreshAheadOptions } from '../loaders/refresh-ahead.js';
-import type { RedisOptions, RedisTopology } from '../redis/connection.js';
 import type { KeyApiClientOptions } from '../upstream/keyapi-client.js';
 import type { CircuitBreakerOptions } from '../upstream/resilience/circuit-breaker.js';
 import type { ConcurrencyGateOptions } from '../upstream/resilience/concurrency-gate.js';
 import type { CooldownOptions, TokenBucketOptions } from '../upstream/resilience/rate-limiter.js';
 import type { RetryPolicy } from '../upstream/resilience/retry-policy.js';
-import { type EnvVars, envSchema } from './env-schema.js';
+import { demoModeProblems } from './demo-mode.js';
+import { type EnvVars, envSchema, type RawEnv } from './env-schema.js';
+import { type RedisConfig, redisConfig, redisProblems } from './redis-config.js';
 import type { TrustedDocuments } from './trusted-documents-file.js';
 
 type DeepReadonly<T> =
@@ -50,7 +51,7 @@ interface ConfigShape {
   /** Whole responses replayed while their insights are fresh; 0 entries turns it off. */
   responseCache: { maxEntries: number; maxBytes: number };
   /** Null: this instance caches, coalesces and rate-limits alone, in memory. */
-  redis: (RedisOptions & { leaseMs: number }) | null;
+  redis: RedisConfig | null;
   budgets: DailyCaps & { perOperation: number };
   /** Limits that refuse costly operations before they run. */
   armor: {
@@ -86,7 +87,7 @@ export type ConfigResult = { ok: true; config: GatewayConfig } | { ok: false; er
 const SECRET_VARIABLES = new Set(['KEYAPI_API_KEY', 'GATEWAY_TOKENS', 'REDIS_PASSWORD']);
 
 /** Reads every variable at once and reports every problem at once, each with the value it got. */
-export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
+export function parseConfig(env: RawEnv): ConfigResult {
   const parsed = envSchema.safeParse(env);
   const errors = parsed.success
     ? []
@@ -96,7 +97,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         const echo = value !== undefined && !SECRET_VARIABLES.has(name) && !issue.message.includes(value);
         return `${issue.path.join('.')}: ${issue.message}${echo ? ` (got ${JSON.stringify(value)})` : ''}`;
       });
-  errors.push(...modeProblems(env), ...redisProblems(env));
+  errors.push(...demoModeProblems(env), ...redisProblems(env));
   if (!parsed.success || errors.length > 0) return { ok: false, errors };
   return { ok: true, config: deepFreeze(toConfig(parsed.data)) };
 }
@@ -110,77 +111,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const isSet = (value: string | undefined) => value !== undefined && value.trim() !== '';
-const isOn = (value: string | undefined) => ['true', '1', 'yes', 'on'].includes(value?.trim() ?? '');
-const isProduction = (env: Record<string, string | undefined>) => env.NODE_ENV?.trim() === 'production';
-
-/**
- * Demo mode serves made-up data: it runs only when nothing says a real upstream was meant, and
- * never by accident in production, where a forgotten secret would otherwise go unnoticed.
- */
-function modeProblems(env: Record<string, string | undefined>): string[] {
-  if (isSet(env.KEYAPI_API_KEY)) {
-    return isOn(env.DEMO_MODE) ? ['DEMO_MODE: true conflicts with KEYAPI_API_KEY (unset one of them)'] : [];
-  }
-  if (isSet(env.KEYAPI_BASE_URL)) {
-    return ['KEYAPI_API_KEY: required when KEYAPI_BASE_URL is set (unset both for demo mode)'];
-  }
-  if (isProduction(env) && !isOn(env.DEMO_MODE)) {
-    return [
-      'KEYAPI_API_KEY: required under NODE_ENV=production; set it to your KeyAPI key (or DEMO_MODE=true to serve synthetic demo data)',
-    ];
-  }
-  return [];
-}
-
-const REDIS_TOPOLOGIES = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'];
-
-/** A URL's password is a secret: echoed as `***`. */
-const withoutPassword = (text: string) => text.replace(/^(\w+:\/\/[^:@/]*:)[^@/]*@/, '$1***@');
-
-/** One way to reach Redis at most, with what that way needs. */
-function redisProblems(env: Record<string, string | undefined>): string[] {
-  const problems: string[] = [];
-  const chosen = REDIS_TOPOLOGIES.filter((name) => isSet(env[name]));
-  if (chosen.length > 1) {
-    const got = chosen.map((name) => `${name}=${JSON.stringify(withoutPassword(env[name] ?? ''))}`);
-    problems.push(
-      `${chosen.join(', ')}: set one of ${REDIS_TOPOLOGIES.join(', ')}, not several (got ${got.join(', ')})`,
-    );
-  }
-  if (isSet(env.REDIS_SENTINELS) && !isSet(env.REDIS_SENTINEL_NAME)) {
-    problems.push(
-      'REDIS_SENTINEL_NAME: required with REDIS_SENTINELS: the master group name the sentinels monitor',
-    );
-  }
-  if (isSet(env.REDIS_SENTINEL_NAME) && !isSet(env.REDIS_SENTINELS)) {
-    problems.push(
-      `REDIS_SENTINEL_NAME: set only with REDIS_SENTINELS (got ${JSON.stringify(env.REDIS_SENTINEL_NAME)})`,
-    );
-  }
-  const url = env.REDIS_URL ?? '';
-  if (isSet(env.REDIS_PASSWORD) && withoutPassword(url) !== url) {
-    problems.push('REDIS_PASSWORD: REDIS_URL carries a password of its own; keep one of them');
-  }
-  // A `{}` in the prefix would hash whole keys, splitting a script's keys across slots.
-  if (isSet(env.REDIS_CLUSTER_NODES) && /[{}]/.test(env.REDIS_KEY_PREFIX ?? '')) {
-    problems.push(
-      `REDIS_KEY_PREFIX: no { or } with REDIS_CLUSTER_NODES: the gateway's keys carry their own hash tags (got ${JSON.stringify(env.REDIS_KEY_PREFIX)})`,
-    );
-  }
-  return problems;
-}
-
-function redisTopology(vars: EnvVars): RedisTopology | undefined {
-  if (vars.REDIS_URL) return { kind: 'standalone', url: vars.REDIS_URL };
-  if (vars.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: vars.REDIS_CLUSTER_NODES };
-  if (vars.REDIS_SENTINELS && vars.REDIS_SENTINEL_NAME)
-    return { kind: 'sentinel', sentinels: vars.REDIS_SENTINELS, name: vars.REDIS_SENTINEL_NAME };
-  return undefined;
-}
-
 function toConfig(vars: EnvVars): ConfigShape {
-  const redisVia = redisTopology(vars);
   const production = vars.NODE_ENV === 'production';
   return {
     server: {
@@ -240,15 +171,7 @@ function toConfig(vars: EnvVars): ConfigShape {
       intervalMs: vars.REFRESH_AHEAD_INTERVAL_MS,
     },
     responseCache: { maxEntries: vars.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: vars.RESPONSE_CACHE_MAX_BYTES },
-    redis: redisVia
-      ? {
-          topology: redisVia,
-          ...(vars.REDIS_PASSWORD !== undefined && { password: vars.REDIS_PASSWORD }),
-          keyPrefix: vars.REDIS_KEY_PREFIX,
-          commandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT_MS,
-          leaseMs: vars.REDIS_LEASE_MS,
-        }
-      : null,
+    redis: redisConfig(vars),
     budgets: {
       perOperation: vars.CREDIT_BUDGET_PER_OPERATION,
       perClient: vars.CREDIT_BUDGET_PER_CLIENT_DAILY,

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { readTrustedDocuments } from './trusted-documents-file.js';
 
+/** The environment as the process got it, before the schema reads it. */
+export type RawEnv = Record<string, string | undefined>;
+
+/** Whether a variable is set, as the schema reads it: empty counts as unset. */
+export const isSet = (value: string | undefined) => value !== undefined && value.trim() !== '';
+
 // An empty variable counts as unset, as in most shells' `FOO= cmd` idiom.
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(

@@ -1,31 +1,19 @@
-import type { Span } from '@opentelemetry/api';
 import type { Clock } from '../clock.js';
-import {
-  afterMiss,
-  describeRefresh,
-  endLookup,
-  inLeaseSpan,
-  inRefreshSpan,
-  startLookup,
-} from '../telemetry/fetch-spans.js';
+import { endLookup, inRefreshSpan, startLookup } from '../telemetry/fetch-spans.js';
 import type { KeyApi } from '../upstream/keyapi-client.js';
 import type { AttemptHooks } from '../upstream/resilience/guard.js';
-import { UpstreamError } from '../upstream/upstream-error.js';
+import { refreshInBackground } from './background-refresh.js';
 import { CreditBudgetError } from './budget/credit-budget-error.js';
 import type { OperationBudget } from './budget/operation-budget.js';
-import { CREDITS_PER_CALL, type RequestCost } from './budget/request-cost.js';
-import {
-  type CachedAnswer,
-  type GoodAnswer,
-  isRefusal,
-  refusalError,
-  snapshotRefusal,
-} from './cache/cached-answer.js';
-import { type CachePolicy, freshness } from './cache/freshness.js';
+import type { RequestCost } from './budget/request-cost.js';
+import { type CachedAnswer, type GoodAnswer, refusalError } from './cache/cached-answer.js';
+import type { CachePolicy } from './cache/freshness.js';
 import type { TieredCache } from './cache/tiered-cache.js';
 import { createInFlight } from './coalescing/in-flight.js';
 import type { LeasedCall } from './coalescing/leased-call.js';
+import { payForMiss } from './paid-miss.js';
 import type { Source } from './source.js';
+import { freshAnswer, type Outcome, rulesNow, type SourceKey, sourceKey } from './source-key.js';
 
 /** An answer as the loaders see it: the endpoint's decoded data, and when it was fetched. */
 export interface Fetched<V> {
@@ -70,12 +58,6 @@ export interface CachedFetcher<K, V> {
   refresh(key: K, requestId: string, hooks: AttemptHooks, trigger: RefreshTrigger): Promise<void>;
 }
 
-interface Outcome {
-  good: GoodAnswer;
-  /** Set when KeyAPI failed and an older answer was served instead. */
-  staleBecause?: string;
-}
-
 /**
  * The orchestrator, in the order a miss meets it: the cache (memory, then Redis), a call already
  * under way in this process, the cross-instance lease, then one guarded, budgeted call. When the
@@ -97,11 +79,11 @@ class SourceFetcher<K, P, V> implements CachedFetcher<K, V> {
   ) {}
 
   async fetch(key: K, cost: RequestCost): Promise<Fetched<V>> {
-    const id = this.cacheId(key);
-    this.deps.onAsked?.(this.source.name, id, key);
-    const { isFresh, freshUntil, lastGood } = this.rules(key);
-    const lookup = startLookup(id);
-    const cached = await this.deps.cache.get(id, isFresh);
+    const at = sourceKey(this.source, this.deps, key);
+    this.deps.onAsked?.(this.source.name, at.id, key);
+    const { isFresh, freshUntil, lastGood } = rulesNow(at);
+    const lookup = startLookup(at.id);
+    const cached = await this.deps.cache.get(at.id, isFresh);
     if (cached && isFresh(cached)) {
       cost.cacheHits += 1;
       this.deps.observe.lookup('hit');
@@ -116,11 +98,44 @@ class SourceFetcher<K, P, V> implements CachedFetcher<K, V> {
       // Stale-while-revalidate: the old answer now, one refresh behind it, booked to this client.
       void this.refresh(key, cost.requestId, this.deps.budget(cost.forRefresh()), 'stale');
       cost.cacheHits += 1;
-      return this.served(key, { good: stale, staleBecause: 'REFRESHING' }, cost);
+      return this.served(at, { good: stale, staleBecause: 'REFRESHING' }, cost);
     }
     this.deps.observe.lookup('miss');
     endLookup(lookup, 'miss');
-    const { promise, leader } = this.inFlight.join(id, () => this.resolve(key, id, cached, cost));
+    return this.joinMiss(at, cached, cost);
+  }
+
+  async needsUpstream(key: K): Promise<boolean> {
+    const at = sourceKey(this.source, this.deps, key);
+    if (this.inFlight.has(at.id)) return false;
+    const { isFresh, lastGood } = rulesNow(at);
+    const answer = await this.deps.cache.get(at.id, isFresh);
+    if (answer && isFresh(answer)) return false;
+    // An answer within its grace is served at once while it refreshes: the operation pays nothing.
+    return !(this.deps.staleWhileRevalidate && lastGood(answer));
+  }
+
+  async freshFor(key: K): Promise<number | undefined> {
+    const at = sourceKey(this.source, this.deps, key);
+    const answer = await freshAnswer(at);
+    return answer?.kind === 'answer'
+      ? rulesNow(at).freshUntil(answer) - this.deps.clock.now().getTime()
+      : undefined;
+  }
+
+  async refresh(key: K, requestId: string, hooks: AttemptHooks, trigger: RefreshTrigger): Promise<void> {
+    const at = sourceKey(this.source, this.deps, key);
+    // A refresh or a paid miss already under way for this key answers for this one too.
+    if (this.inFlight.has(at.id)) return;
+    const { promise } = this.inFlight.join(at.id, () =>
+      inRefreshSpan(at.id, trigger, (span) => refreshInBackground(at, { requestId, hooks, trigger, span })),
+    );
+    await promise.catch(() => {});
+  }
+
+  /** Pays for a miss, or shares the payment of a miss or refresh already under way in this process. */
+  private async joinMiss(at: SourceKey<K, P, V>, cached: CachedAnswer | undefined, cost: RequestCost) {
+    const { promise, leader } = this.inFlight.join(at.id, () => payForMiss(at, cached, cost));
     if (!leader) {
       cost.coalesced += 1;
       this.deps.observe.coalesced();
@@ -129,7 +144,7 @@ class SourceFetcher<K, P, V> implements CachedFetcher<K, V> {
     // whether the leader's refusal failed it or fell back to a stale answer.
     const retry = () => {
       cost.coalesced -= 1;
-      return this.fetch(key, cost);
+      return this.fetch(at.key, cost);
     };
     let outcome: Outcome;
     try {
@@ -139,166 +154,21 @@ class SourceFetcher<K, P, V> implements CachedFetcher<K, V> {
       return retry();
     }
     if (!leader && outcome.staleBecause === 'CREDIT_BUDGET_EXCEEDED') return retry();
-    return this.served(key, outcome, cost);
-  }
-
-  async needsUpstream(key: K): Promise<boolean> {
-    const id = this.cacheId(key);
-    if (this.inFlight.has(id)) return false;
-    const { isFresh, lastGood } = this.rules(key);
-    const answer = await this.deps.cache.get(id, isFresh);
-    if (answer && isFresh(answer)) return false;
-    // An answer within its grace is served at once while it refreshes: the operation pays nothing.
-    return !(this.deps.staleWhileRevalidate && lastGood(answer));
-  }
-
-  async freshFor(key: K): Promise<number | undefined> {
-    const answer = await this.freshAnswer(key, this.cacheId(key));
-    return answer?.kind === 'answer'
-      ? this.rules(key).freshUntil(answer) - this.deps.clock.now().getTime()
-      : undefined;
-  }
-
-  async refresh(key: K, requestId: string, hooks: AttemptHooks, trigger: RefreshTrigger): Promise<void> {
-    const id = this.cacheId(key);
-    // A refresh or a paid miss already under way for this key answers for this one too.
-    if (this.inFlight.has(id)) return;
-    const { promise } = this.inFlight.join(id, () =>
-      inRefreshSpan(id, trigger, (span) => this.refreshed(key, id, requestId, hooks, trigger, span)),
-    );
-    await promise.catch(() => {});
-  }
-
-  private rules(key: K) {
-    const { policy, clock } = this.deps;
-    return freshness(this.source.freshForMs(key, policy), policy, clock.now().getTime());
-  }
-
-  private cacheId(key: K) {
-    return `${this.source.name}:${this.source.keyId(key)}`;
+    return this.served(at, outcome, cost);
   }
 
   private fetched(good: GoodAnswer): Fetched<V> {
     return { value: good.value as V, fetchedAt: new Date(good.fetchedAt) };
   }
 
-  /** The cached answer for `key` if it is still fresh; a stale one is no answer here. */
-  private async freshAnswer(key: K, id: string) {
-    const { isFresh } = this.rules(key);
-    const answer = await this.deps.cache.get(id, isFresh);
-    return answer && isFresh(answer) ? answer : undefined;
-  }
-
-  private async resolve(
-    key: K,
-    id: string,
-    previous: CachedAnswer | undefined,
-    cost: RequestCost,
-  ): Promise<Outcome> {
-    let answer: CachedAnswer;
-    try {
-      answer = await this.callOnce(key, id, previous, cost);
-    } catch (error) {
-      const usable = this.rules(key).lastGood(previous);
-      const transient =
-        !isRefusal(error) && (error instanceof UpstreamError || error instanceof CreditBudgetError);
-      if (usable && transient) return { good: usable, staleBecause: error.code };
-      throw error;
-    }
-    if (answer.kind === 'refusal') throw refusalError(answer.error);
-    return { good: answer };
-  }
-
-  private async callOnce(key: K, id: string, previous: CachedAnswer | undefined, cost: RequestCost) {
-    const pay = () => this.pay(key, id, previous, cost);
-    if (!this.deps.leased) return pay();
-    const { leased } = this.deps;
-    const { answer, coalesced } = await inLeaseSpan(id, () =>
-      leased(id, () => this.freshAnswer(key, id), pay),
-    );
-    if (coalesced) cost.coalesced += 1;
-    return answer;
-  }
-
-  private async pay(key: K, id: string, previous: CachedAnswer | undefined, cost: RequestCost) {
-    const { keyapi, budget, clock, cache } = this.deps;
-    let answer: CachedAnswer;
-    try {
-      const options = { scope: id, requestId: cost.requestId, hooks: budget(cost) };
-      const value = await afterMiss(() =>
-        keyapi.call(this.source.endpoint, this.source.params(key), options),
-      );
-      answer = { kind: 'answer', value, fetchedAt: clock.now().getTime() };
-    } catch (error) {
-      if (!isRefusal(error)) throw error;
-      // A refusal carries the last good copy along, so the next outage still has it to serve.
-      const lastGood = this.rules(key).lastGood(previous);
-      answer = {
-        kind: 'refusal',
-        error: snapshotRefusal(error),
-        fetchedAt: clock.now().getTime(),
-        ...(lastGood && { lastGood }),
-      };
-    }
-    const keepMs = this.rules(key).keepFor(answer);
-    // Nothing to keep (a TTL of 0 turns caching off); lru-cache would even read ttl 0 as "forever".
-    if (keepMs > 0) await cache.set(id, answer, keepMs);
-    return answer;
-  }
-
-  /** One background call, under the lease when instances share Redis; a failure keeps the old copy. */
-  private async refreshed(
-    key: K,
-    id: string,
-    requestId: string,
-    hooks: AttemptHooks,
-    trigger: RefreshTrigger,
-    span: Span | undefined,
-  ) {
-    let credits = 0;
-    const counted: AttemptHooks = {
-      async beforeAttempt() {
-        await hooks.beforeAttempt?.();
-        credits += CREDITS_PER_CALL;
-      },
-      async notSent() {
-        credits -= CREDITS_PER_CALL;
-        await hooks.notSent?.();
-      },
-    };
-    const call = async () => {
-      const value = await this.deps.keyapi.call(this.source.endpoint, this.source.params(key), {
-        scope: id,
-        requestId,
-        hooks: counted,
-      });
-      const answer: CachedAnswer = { kind: 'answer', value, fetchedAt: this.deps.clock.now().getTime() };
-      await this.deps.cache.set(id, answer, this.rules(key).keepFor(answer));
-      return answer;
-    };
-    try {
-      const answer = this.deps.leased ? await this.deps.leased.ifFree(id, call) : await call();
-      this.deps.observe.refresh(trigger, answer ? 'ok' : 'skipped', credits);
-      describeRefresh(span, answer ? 'ok' : 'skipped', credits);
-      if (answer) return { good: answer };
-    } catch {
-      this.deps.observe.refresh(trigger, 'failed', credits);
-      describeRefresh(span, 'failed', credits);
-    }
-    // A caller that joined this refresh gets what there was before it.
-    const previous = this.rules(key).lastGood(await this.deps.cache.get(id, () => false));
-    if (!previous) throw refusalError({ code: 'UPSTREAM_UNAVAILABLE', message: 'KeyAPI is unavailable' });
-    return { good: previous, staleBecause: 'REFRESHING' };
-  }
-
-  private served(key: K, outcome: Outcome, cost: RequestCost): Fetched<V> {
+  private served(at: SourceKey<K, P, V>, outcome: Outcome, cost: RequestCost): Fetched<V> {
     if (outcome.staleBecause === undefined) {
-      cost.noteFresh(this.rules(key).freshUntil(outcome.good), outcome.good.fetchedAt);
+      cost.noteFresh(rulesNow(at).freshUntil(outcome.good), outcome.good.fetchedAt);
     } else {
       this.deps.observe.lookup('stale');
       const { fetchedAt } = outcome.good;
       cost.stale.push({
-        id: this.source.keyId(key),
+        id: this.source.keyId(at.key),
         fetchedAt: new Date(fetchedAt).toISOString(),
         ageSeconds: Math.floor((this.deps.clock.now().getTime() - fetchedAt) / 1000),
         reason: outcome.staleBecause,

@@ -42,6 +42,8 @@ export function createTieredCache(
       return remote;
     },
     async set(id: string, answer: CachedAnswer, keepMs: number) {
+      // Nothing to keep (a TTL of 0 turns caching off); lru-cache would even read ttl 0 as "forever".
+      if (keepMs <= 0) return;
       await memory.set(id, answer, keepMs);
       if (!shared) return;
       try {
