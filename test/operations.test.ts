@@ -227,15 +227,20 @@ describe('/health and /ready', () => {
     const gatewayConnections = async () =>
       String(await admin.client('LIST'))
         .split('\n')
-        .filter((line) => line.includes('name=tiktok-insights-gateway')).length;
+        .map((line) => line.match(/ name=(tiktok-insights-gateway\S*)/)?.[1])
+        .filter(Boolean);
     try {
       await expect.poll(async () => (await ready(gateway)).body.redis).toBe('ok');
       expect(await ready(gateway)).toMatchObject({ status: 200, body: { status: 'ready' } });
-      expect(await gatewayConnections()).toBe(1);
+      // One for commands, one subscribed to what the other instances tell.
+      expect((await gatewayConnections()).sort()).toEqual([
+        'tiktok-insights-gateway',
+        'tiktok-insights-gateway:fleet',
+      ]);
 
       await gateway.close();
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(await gatewayConnections()).toBe(0);
+      expect(await gatewayConnections()).toEqual([]);
 
       const unreachable = connectGateway(harness.upstream, {
         env: { REDIS_URL: redis.url, REDIS_KEY_PREFIX: uniquePrefix() },

@@ -217,6 +217,21 @@ describe('two gateway instances on a Redis Cluster of three masters', () => {
     expect(upstream.calls).toHaveLength(1);
   });
 
+  it('pause together on a 402, told over pub/sub whichever master each subscribed to', async () => {
+    const env = { KEYAPI_RETRY_MAX_ATTEMPTS: '1' };
+    const [a, b] = [start(env), start(env)];
+    upstream.setFault('601583', { kind: 'status', status: 402, message: 'apiKey quota is not enough' }, 1);
+
+    await a.execute(InsightInScopeDocument, { id: '601583' });
+    await expect
+      .poll(async () => (await (await b.gateway.fetch('http://gateway.test/ready')).json()).upstream)
+      .toBe('paused');
+    const refused = await b.execute(InsightInScopeDocument, { id: '601584' });
+
+    expect(refused.errors?.[0]?.extensions?.code).toBe('UPSTREAM_QUOTA_EXCEEDED');
+    expect(upstream.calls).toHaveLength(1);
+  });
+
   // Last: it takes a master away, and puts it back.
   it('keeps answering when a master dies, says so once, and shares again once it is back', async () => {
     const logs = captureLogs();

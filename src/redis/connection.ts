@@ -27,6 +27,7 @@ export interface RedisOptions {
 
 // Named, so `CLIENT LIST` tells an operator which connections are the gateway's.
 const CONNECTION_NAME = 'tiktok-insights-gateway';
+const SUBSCRIBER_NAME = `${CONNECTION_NAME}:fleet`;
 const CONNECT_TIMEOUT_MS = 2_000;
 const reconnectDelay = (attempt: number) => Math.min(attempt * 200, 2_000);
 
@@ -125,6 +126,28 @@ function createCluster(
   });
   cluster.on('error', failFast);
   return cluster;
+}
+
+/**
+ * A connection for pub/sub alone, to the same deployment: it queues its SUBSCRIBE until it is
+ * connected and never times it out, since a subscription waits for messages, not for answers.
+ */
+export function subscriberOf(redis: RedisClient): RedisClient {
+  if (redis instanceof Cluster) {
+    return redis.duplicate([], {
+      enableOfflineQueue: true,
+      redisOptions: {
+        ...redis.options.redisOptions,
+        commandTimeout: undefined,
+        connectionName: SUBSCRIBER_NAME,
+      },
+    });
+  }
+  return redis.duplicate({
+    enableOfflineQueue: true,
+    commandTimeout: undefined,
+    connectionName: SUBSCRIBER_NAME,
+  });
 }
 
 export interface RedisHealth {

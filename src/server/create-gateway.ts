@@ -178,7 +178,9 @@ function plugins(
     useClientAuth(config.auth.tokens),
     useCSRFPrevention(CSRF_HEADERS),
     // Trusted mode runs only the manifest's documents, so no client may register its own.
-    config.trustedDocuments ? useTrustedDocuments(config.trustedDocuments) : useAutomaticPersistedQueries(),
+    config.trustedDocuments
+      ? useTrustedDocuments(config.trustedDocuments)
+      : useAutomaticPersistedQueries({ shared: services.shared }),
     // Parsing and validation: depth, aliases, directives, tokens.
     useOperationLimits(config.armor),
     // @defer and @stream: the directives join the executed schema; later payloads' errors are masked too.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 import { CreditBudgetError } from '../../src/loaders/budget/credit-budget-error.js';
 import {
+  type BreakerOrigin,
   type BreakerState,
   type BreakerTransition,
   CircuitBreaker,
@@ -18,9 +19,10 @@ const answered = (code: UpstreamErrorCode, status: number) => new UpstreamError(
 
 function setup() {
   const clock = createHandClock();
-  const transitions: Array<{ transition: BreakerTransition; state: BreakerState }> = [];
-  const breaker = new CircuitBreaker(options, clock, (transition, state) =>
-    transitions.push({ transition, state }),
+  const transitions: Array<{ transition: BreakerTransition; state: BreakerState; origin: BreakerOrigin }> =
+    [];
+  const breaker = new CircuitBreaker(options, clock, (transition, state, origin) =>
+    transitions.push({ transition, state, origin }),
   );
   const fail = (key: string, error: unknown = down()) => {
     breaker.admit(key);
@@ -312,6 +314,59 @@ describe('circuit breaker: transitions', () => {
 
     expect(refusal(breaker, 'a')).toBe('UPSTREAM_UNAVAILABLE');
     expect(transitions).toEqual([]);
+  });
+});
+
+describe('circuit breaker: adopting what another instance saw', () => {
+  it('pauses every key for the time the other instance has left, and says it came from the fleet', () => {
+    const { clock, breaker, transitions } = setup();
+
+    breaker.adopt({ transition: 'paused', ms: 5_000 });
+
+    expect(refusal(breaker, 'a')).toBe('UPSTREAM_QUOTA_EXCEEDED');
+    expect(transitions.map(({ transition, origin }) => [transition, origin])).toEqual([['paused', 'fleet']]);
+    clock.advance(5_000);
+    expect(refusal(breaker, 'a')).toBeUndefined();
+  });
+
+  it('fails fast while the other instance has its circuit open, then lets one probe of its own through', () => {
+    const { clock, breaker } = setup();
+
+    breaker.adopt({ transition: 'opened', ms: 10_000 });
+    expect(breaker.state()).toMatchObject({
+      state: 'open',
+      reason: 'another instance found the upstream failing',
+    });
+    expect(refusal(breaker, 'a')).toBe('UPSTREAM_UNAVAILABLE');
+
+    clock.advance(10_000);
+    breaker.admit('a');
+    expect(refusal(breaker, 'b')).toBe('UPSTREAM_UNAVAILABLE');
+    breaker.onSuccess('a');
+    expect(breaker.state()).toEqual({ state: 'closed' });
+  });
+
+  it('closes when another instance saw a success, telling its own listener it came from the fleet', () => {
+    const { breaker, transitions, fail } = setup();
+    openUpstream(fail);
+
+    breaker.adopt({ transition: 'closed' });
+
+    expect(breaker.state()).toEqual({ state: 'closed' });
+    expect(refusal(breaker, 'd')).toBeUndefined();
+    expect(transitions.map(({ transition, origin }) => [transition, origin])).toEqual([
+      ['opened', 'here'],
+      ['closed', 'fleet'],
+    ]);
+  });
+
+  it('does not tell again what it already knows', () => {
+    const { breaker, transitions, fail } = setup();
+    openUpstream(fail);
+
+    breaker.adopt({ transition: 'opened', ms: 10_000 });
+
+    expect(transitions.map(({ transition }) => transition)).toEqual(['opened']);
   });
 });
 

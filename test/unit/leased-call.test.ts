@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createFetchLease, type FetchLease } from '../../src/loaders/coalescing/fetch-lease.js';
 import { createLeasedCall } from '../../src/loaders/coalescing/leased-call.js';
+import { createFleetChannel } from '../../src/redis/fleet-channel.js';
 import { deadRedis } from '../helpers/dead-redis.js';
 import { useRedisKeys } from '../helpers/redis.js';
 
@@ -13,16 +14,24 @@ describe('leased call', () => {
   const redis = () => keys.client();
 
   /** One instance: its own connection and lease owner. */
-  function instance(lease: FetchLease = createFetchLease(redis(), LEASE_MS)) {
+  function instance(lease: FetchLease = createFetchLease(redis(), LEASE_MS), pollMs = 10) {
     const leased = createLeasedCall({
       lease,
       waitMs: 5_000,
-      pollMs: 10,
+      pollMs,
       monotonic: () => performance.now(),
-      sleep: (ms) => sleep(ms),
       onSharedError: (error) => sharedErrors.push(error),
     });
     return { lease, leased };
+  }
+
+  /** An instance whose lease hears releases on the fleet channel, once it is subscribed. */
+  async function subscribedInstance(pollMs: number) {
+    const connection = redis();
+    const fleet = createFleetChannel(connection, keys.prefix, keys.onError);
+    onTestFinished(() => fleet.close());
+    await new Promise<void>((resolve) => fleet.onSubscribed(resolve));
+    return instance(createFetchLease(connection, LEASE_MS, fleet), pollMs);
   }
 
   /** A `pay` that counts its calls. */
@@ -82,6 +91,29 @@ describe('leased call', () => {
     expect(result).toEqual({ answer: 'landed', coalesced: true });
     expect(calls()).toBe(0);
     expect(looks).toBe(3);
+  });
+
+  it('wakes a waiter on the holder’s release over pub/sub, long before it would look again', async () => {
+    const [holder, waiter] = await Promise.all([subscribedInstance(10), subscribedInstance(60_000)]);
+    let landed: string | undefined;
+    const holding = holder.leased(
+      'k',
+      async () => landed,
+      async () => {
+        await sleep(200);
+        landed = 'landed';
+        return 'paid';
+      },
+    );
+    await expect.poll(() => waiter.lease.isHeld('k')).toBe(true);
+    const { pay, calls } = payer(async () => 'paid again');
+
+    const result = await waiter.leased('k', async () => landed, pay);
+
+    expect(await holding).toEqual({ answer: 'paid', coalesced: false });
+    expect(result).toEqual({ answer: 'landed', coalesced: true });
+    expect(calls()).toBe(0);
+    expect(sharedErrors).toEqual([]);
   });
 
   it('has a waiter take the lease over and pay once the holder’s lease is gone', async () => {

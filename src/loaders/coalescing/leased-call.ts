@@ -4,10 +4,9 @@ export interface LeasedCallOptions {
   lease: FetchLease;
   /** The longest an instance waits for a live holder's answer before paying itself. */
   waitMs: number;
-  /** How often a waiter looks for the holder's answer. */
+  /** The longest a waiter goes without looking, when no release wakes it (a holder that died). */
   pollMs: number;
   monotonic: () => number;
-  sleep: (ms: number) => Promise<void>;
   onSharedError: (error: unknown) => void;
 }
 
@@ -16,18 +15,11 @@ export interface LeasedCallOptions {
  * the others wait for its answer to land, and compete again when the holder finishes without
  * one or dies. A Redis failure never fails the call: the instance pays alone.
  */
-export function createLeasedCall({
-  lease,
-  waitMs,
-  pollMs,
-  monotonic,
-  sleep,
-  onSharedError,
-}: LeasedCallOptions) {
+export function createLeasedCall({ lease, waitMs, pollMs, monotonic, onSharedError }: LeasedCallOptions) {
   /** Waits while another instance holds the lease; its answer, or undefined to compete again. */
   async function waitForHolder<A>(id: string, landed: () => Promise<A | undefined>, deadline: number) {
     while (monotonic() < deadline) {
-      await sleep(pollMs);
+      await lease.released(id, pollMs);
       const answer = await landed();
       if (answer) return answer;
       const held = await lease.isHeld(id).catch((error) => {

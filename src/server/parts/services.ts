@@ -18,13 +18,17 @@ import type { AnySource } from '../../loaders/source.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
 import { createRedis, watchRedis } from '../../redis/connection.js';
+import { createFleetChannel } from '../../redis/fleet-channel.js';
 import { createUpstream } from './upstream.js';
 
 /** Every paid source the gateway serves; a new KeyAPI endpoint is one more line here. */
 const SOURCES: readonly AnySource[] = [insightSource];
 
-/** How often an instance waiting on another's lease looks for its answer. */
-const LEASE_POLL_MS = 25;
+/**
+ * How long an instance waiting on another's lease goes without looking, when no release wakes it:
+ * a holder that died releases nothing, so this bounds a takeover at one lease plus this.
+ */
+const LEASE_POLL_MS = 200;
 
 export interface ServiceDeps {
   clock: Clock;
@@ -35,11 +39,14 @@ export interface ServiceDeps {
 
 /** The process-wide parts every request shares: Redis, KeyAPI behind its guards, books, caches, fetchers. */
 export function createServices(config: GatewayConfig, deps: ServiceDeps) {
-  const { clock, sleep, metrics } = deps;
+  const { clock, metrics } = deps;
   const redis = config.redis ? createRedis(config.redis) : undefined;
   const redisHealth = redis && watchRedis(redis, deps.logger);
   const onRedisError = (error: unknown) => redisHealth?.lost(error);
-  const upstream = createUpstream(config, { ...deps, redis, onRedisError });
+  const shared = redis && { redis, onError: onRedisError };
+  const fleet =
+    redis && config.redis ? createFleetChannel(redis, config.redis.keyPrefix, onRedisError) : undefined;
+  const upstream = createUpstream(config, { ...deps, redis, fleet, onRedisError });
   const ledger = createCreditLedger(
     config.budgets,
     clock,
@@ -54,12 +61,11 @@ export function createServices(config: GatewayConfig, deps: ServiceDeps) {
     ...(redis &&
       config.redis && {
         leased: createLeasedCall({
-          lease: createFetchLease(redis, config.redis.leaseMs),
+          lease: createFetchLease(redis, config.redis.leaseMs, fleet),
           // A live holder renews its lease for as long as its call may take, retries included.
           waitMs: config.retry.maxTotalMs + config.upstream.requestTimeoutMs,
           pollMs: LEASE_POLL_MS,
           monotonic: clock.monotonic,
-          sleep,
           onSharedError: onRedisError,
         }),
       }),
@@ -86,12 +92,15 @@ export function createServices(config: GatewayConfig, deps: ServiceDeps) {
     ledger,
     dailyBudget: config.budgets.global,
     fetchers,
-    catalog: createCategoryCatalog(redis && { shared: { redis, onError: onRedisError } }),
+    /** Redis for the stores that share through it, absent without Redis. */
+    shared,
+    catalog: createCategoryCatalog(shared && { shared }),
     redisState: () => redisHealth?.state(),
     async dispose() {
       refreshAhead.stop();
       await upstream.close();
       redisHealth?.stop();
+      fleet?.close();
       redis?.disconnect();
     },
   };

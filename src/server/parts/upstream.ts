@@ -4,11 +4,13 @@ import { CREDITS_PER_CALL } from '../../loaders/budget/request-cost.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
 import type { RedisClient } from '../../redis/connection.js';
+import type { FleetChannel } from '../../redis/fleet-channel.js';
 import { describeAttempt, tracedAttempts } from '../../telemetry/attempt-span.js';
 import { createKeyApiClient, guardedKeyApi, type KeyApi } from '../../upstream/keyapi-client.js';
 import { type AttemptReport, reported } from '../../upstream/resilience/attempt-report.js';
 import { CircuitBreaker, failFastWhileOpen, judgedBy } from '../../upstream/resilience/circuit-breaker.js';
 import { ConcurrencyGate, queued } from '../../upstream/resilience/concurrency-gate.js';
+import { shareBreaker } from '../../upstream/resilience/fleet-breaker.js';
 import { budgeted, createGuard } from '../../upstream/resilience/guard.js';
 import {
   createMemoryRateStore,
@@ -33,20 +35,29 @@ export interface UpstreamDeps {
   logger: Logger;
   metrics: Metrics;
   redis: RedisClient | undefined;
+  /** Where instances tell each other what they learn; absent without Redis. */
+  fleet: FleetChannel | undefined;
   onRedisError: (error: unknown) => void;
 }
 
 /** KeyAPI behind its guards, every stage in the order an attempt meets it, outermost first. */
 export function createUpstream(config: GatewayConfig, deps: UpstreamDeps): UpstreamParts {
   const { clock, sleep, logger, metrics } = deps;
-  const breaker = new CircuitBreaker(config.breaker, clock, (transition, state) => {
+  const breaker = new CircuitBreaker(config.breaker, clock, (transition, state, origin) => {
+    const fields = { from: origin === 'here' ? 'this instance' : 'another instance' };
     const until = 'until' in state ? state.until.toISOString() : undefined;
-    if (transition === 'opened') logger.warn({ until }, 'Upstream circuit opened: KeyAPI calls fail fast');
-    if (transition === 'closed') logger.info('Upstream circuit closed: KeyAPI answers again');
+    if (transition === 'opened')
+      logger.warn({ ...fields, until }, 'Upstream circuit opened: KeyAPI calls fail fast');
+    if (transition === 'closed') logger.info(fields, 'Upstream circuit closed: KeyAPI answers again');
     if (transition === 'paused')
-      logger.warn({ until }, 'KeyAPI credits are exhausted (402): upstream calls paused');
+      logger.warn({ ...fields, until }, 'KeyAPI credits are exhausted (402): upstream calls paused');
     if (transition === 'resumed') logger.info('The 402 pause is over: upstream calls resume');
+    if (origin === 'here') tellFleet?.(transition, state);
   });
+  const tellFleet =
+    deps.redis &&
+    deps.fleet &&
+    shareBreaker(breaker, { redis: deps.redis, fleet: deps.fleet, clock, onError: deps.onRedisError });
   const memoryRate = createMemoryRateStore(config.rateLimit, config.cooldown, clock);
   const rateStore = deps.redis
     ? createRedisRateStore(deps.redis, config.rateLimit, config.cooldown, memoryRate, deps.onRedisError)

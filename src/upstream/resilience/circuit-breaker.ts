@@ -21,6 +21,12 @@ export type BreakerState =
 /** What operators are told once, when it happens. */
 export type BreakerTransition = 'opened' | 'closed' | 'paused' | 'resumed';
 
+/** Whether this instance saw it, or adopted what another instance saw. */
+export type BreakerOrigin = 'here' | 'fleet';
+
+/** What another instance saw: how long its pause or open circuit lasts from now, or that it closed. */
+export type FleetBreakerEvent = { transition: 'opened' | 'paused'; ms: number } | { transition: 'closed' };
+
 interface Circuit {
   failures: number;
   openUntil: number;
@@ -50,12 +56,18 @@ export class CircuitBreaker {
   private openUntil = 0;
   private pausedUntil = 0;
   private probeInFlight = false;
+  // Another instance opened the upstream-wide circuit: open here too until a success anywhere.
+  private fleetOpen = false;
   private readonly told = { opened: false, paused: false };
 
   constructor(
     private readonly options: CircuitBreakerOptions,
     private readonly clock: Clock,
-    private readonly onTransition: (transition: BreakerTransition, state: BreakerState) => void = () => {},
+    private readonly onTransition: (
+      transition: BreakerTransition,
+      state: BreakerState,
+      origin: BreakerOrigin,
+    ) => void = () => {},
   ) {}
 
   /** The upstream-wide state (a single key's open circuit is not an outage). */
@@ -72,8 +84,11 @@ export class CircuitBreaker {
         reason: 'KeyAPI credits are exhausted (HTTP 402)',
       };
     }
-    if (this.failingKeys.size < this.options.failureThreshold) return { state: 'closed' };
-    const reason = `${this.failingKeys.size} distinct keys failed since the last success`;
+    const tripped = this.failingKeys.size >= this.options.failureThreshold;
+    if (!tripped && !this.fleetOpen) return { state: 'closed' };
+    const reason = tripped
+      ? `${this.failingKeys.size} distinct keys failed since the last success`
+      : 'another instance found the upstream failing';
     if (now < this.openUntil) return { state: 'open', until: new Date(this.openUntil), reason };
     return { state: 'half-open', reason };
   }
@@ -120,10 +135,31 @@ export class CircuitBreaker {
   }
 
   onSuccess(key: string): void {
-    this.probeInFlight = false;
     this.circuits.delete(key);
+    this.close('here');
+  }
+
+  /** Acts on what another instance saw as if seen here, without telling the fleet again. */
+  adopt(event: FleetBreakerEvent): void {
+    if (event.transition === 'closed') {
+      this.close('fleet');
+      return;
+    }
+    const until = this.clock.now().getTime() + event.ms;
+    if (event.transition === 'paused') {
+      this.pausedUntil = Math.max(this.pausedUntil, until);
+    } else {
+      this.openUntil = Math.max(this.openUntil, until);
+      this.fleetOpen = true;
+    }
+    this.report(event.transition, 'fleet');
+  }
+
+  private close(origin: BreakerOrigin): void {
+    this.probeInFlight = false;
+    this.fleetOpen = false;
     this.failingKeys.clear();
-    this.report('closed');
+    this.report('closed', origin);
   }
 
   onFailure(key: string, error: unknown): void {
@@ -158,12 +194,12 @@ export class CircuitBreaker {
   }
 
   /** Tells each transition once: a half-open probe that fails again is not news. */
-  private report(transition: BreakerTransition): void {
+  private report(transition: BreakerTransition, origin: BreakerOrigin = 'here'): void {
     const flag = transition === 'opened' || transition === 'closed' ? 'opened' : 'paused';
     const on = transition === 'opened' || transition === 'paused';
     if (this.told[flag] === on) return;
     this.told[flag] = on;
-    this.onTransition(transition, this.state());
+    this.onTransition(transition, this.state(), origin);
   }
 }
 
