@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type DemoUpstream, startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
+import { describe, expect, it } from 'vitest';
+import { useGatewayInstances } from './helpers/gateway-instances.js';
 import { captureLogs } from './helpers/log-capture.js';
-import { deleteKeys, SHARED_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { deleteKeys, SHARED_REDIS_URL } from './helpers/redis.js';
 import { createTestClock } from './helpers/test-clock.js';
-import { connectGateway, FIXED_NOW, TEST_API_KEY, type TestGateway } from './helpers/test-gateway.js';
+import { FIXED_NOW, type TestGateway } from './helpers/test-gateway.js';
 
 const insight = (id: string) => `{ categoryInsight(id: "${id}") { id } }`;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -17,44 +17,25 @@ async function upstreamState(instance: TestGateway): Promise<string> {
 
 describe('what one instance learns, every instance acts on', () => {
   const clock = createTestClock(FIXED_NOW);
-  let upstream: DemoUpstream;
-  let prefix: string;
-  let instances: TestGateway[] = [];
-  const start = (env: Record<string, string> = {}, logs?: ReturnType<typeof captureLogs>) => {
-    const instance = connectGateway(upstream, {
-      clock: clock.now,
-      env: {
-        REDIS_URL: SHARED_REDIS_URL,
-        REDIS_KEY_PREFIX: prefix,
-        KEYAPI_RETRY_MAX_ATTEMPTS: '1',
-        ...(logs && { LOG_LEVEL: 'info' }),
-        ...env,
-      },
-      ...(logs && { deps: { logDestination: logs.stream } }),
-    });
-    instances.push(instance);
-    return instance;
-  };
-
-  beforeAll(async () => {
-    upstream = await startDemoUpstream({ apiKey: TEST_API_KEY, clock: () => FIXED_NOW });
+  const shared = useGatewayInstances({
+    redisEnv: () => ({ REDIS_URL: SHARED_REDIS_URL }),
+    cleanUp: (prefix) => deleteKeys(SHARED_REDIS_URL, prefix),
   });
-  beforeEach(() => {
-    upstream.reset();
-    prefix = uniquePrefix();
-  });
-  afterEach(async () => {
-    await Promise.all(instances.map((instance) => instance.close()));
-    instances = [];
-    await deleteKeys(SHARED_REDIS_URL, prefix);
-  });
-  afterAll(() => upstream.close());
+  const start = (env: Record<string, string> = {}, logs?: ReturnType<typeof captureLogs>) =>
+    shared.start(
+      { KEYAPI_RETRY_MAX_ATTEMPTS: '1', ...(logs && { LOG_LEVEL: 'info' }), ...env },
+      { clock: clock.now, ...(logs && { deps: { logDestination: logs.stream } }) },
+    );
 
   it('a 402 pauses every instance, and one that starts during the pause, without another call', async () => {
     const logs = captureLogs();
     const [a, b] = [start(), start({}, logs)];
     await expect.poll(() => upstreamState(b)).toBe('closed');
-    upstream.setFault('601583', { kind: 'status', status: 402, message: 'apiKey quota is not enough' }, 1);
+    shared.upstream.setFault(
+      '601583',
+      { kind: 'status', status: 402, message: 'apiKey quota is not enough' },
+      1,
+    );
 
     const paid = await a.executeText(insight('601583'));
     await expect.poll(() => upstreamState(b)).toBe('paused');
@@ -67,7 +48,7 @@ describe('what one instance learns, every instance acts on', () => {
     expect((await late.executeText(insight('601590'))).body.errors?.[0]?.extensions?.code).toBe(
       'UPSTREAM_QUOTA_EXCEEDED',
     );
-    expect(upstream.calls).toHaveLength(1);
+    expect(shared.upstream.calls).toHaveLength(1);
     expect(logs.entries().map((entry) => [entry.level, entry.msg, entry.from])).toContainEqual([
       'warn',
       'KeyAPI credits are exhausted (402): upstream calls paused',
@@ -79,22 +60,22 @@ describe('what one instance learns, every instance acts on', () => {
     const env = { KEYAPI_BREAKER_FAILURES: '3', KEYAPI_BREAKER_COOLDOWN_MS: '30000' };
     const [a, b] = [start(env), start(env)];
     await expect.poll(() => upstreamState(b)).toBe('closed');
-    upstream.setFault('*', { kind: 'status', status: 500 });
+    shared.upstream.setFault('*', { kind: 'status', status: 500 });
 
     await Promise.all(['601583', '601584', '601590'].map((id) => a.executeText(insight(id))));
-    const callsWhenOpen = upstream.calls.length;
+    const callsWhenOpen = shared.upstream.calls.length;
     await expect.poll(() => upstreamState(b)).toBe('open');
     const fast = await b.executeText(insight('601170'));
 
     expect(fast.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
-    expect(upstream.calls).toHaveLength(callsWhenOpen);
+    expect(shared.upstream.calls).toHaveLength(callsWhenOpen);
 
     clock.advance(30_000);
-    upstream.setFault('*', null);
+    shared.upstream.setFault('*', null);
     expect(await upstreamState(b)).toBe('half-open');
     expect((await a.executeText(insight('601195'))).body.errors).toBeUndefined();
     await expect.poll(() => upstreamState(b)).toBe('closed');
-    expect(upstream.calls).toHaveLength(callsWhenOpen + 1);
+    expect(shared.upstream.calls).toHaveLength(callsWhenOpen + 1);
   });
 
   it('a document registered on one instance runs by its hash on another', async () => {

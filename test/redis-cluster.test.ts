@@ -1,9 +1,10 @@
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config.js';
 import { THIRD_LEVEL_IDS } from '../src/demo-upstream/catalog.js';
 import { type DemoUpstream, startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
 import { InsightInScopeDocument } from './gql/graphql.js';
+import { useGatewayInstances } from './helpers/gateway-instances.js';
 import { freePort } from './helpers/listen.js';
 import { captureLogs } from './helpers/log-capture.js';
 import { uniquePrefix } from './helpers/redis.js';
@@ -94,36 +95,16 @@ describe('Redis topology from the environment', () => {
 
 describe('two gateway instances on a Redis Cluster of three masters', () => {
   let cluster: PrivateCluster;
-  let upstream: DemoUpstream;
-  let prefix: string;
-  let instances: TestGateway[] = [];
-  const start = (env: Record<string, string> = {}, options: TestGatewayOptions = {}) => {
-    const instance = connectGateway(upstream, {
-      ...options,
-      env: { REDIS_CLUSTER_NODES: cluster.nodes, REDIS_KEY_PREFIX: prefix, ...env },
-    });
-    instances.push(instance);
-    return instance;
-  };
-
   beforeAll(async () => {
-    [cluster, upstream] = await Promise.all([
-      startPrivateCluster(),
-      startDemoUpstream({ apiKey: TEST_API_KEY, clock: () => FIXED_NOW, latencyMs: 100 }),
-    ]);
+    cluster = await startPrivateCluster();
   });
-  beforeEach(() => {
-    upstream.reset();
-    prefix = uniquePrefix();
+  afterAll(() => cluster?.stop());
+  const shared = useGatewayInstances({
+    redisEnv: () => ({ REDIS_CLUSTER_NODES: cluster.nodes }),
+    upstream: { latencyMs: 100 },
   });
-  afterEach(async () => {
-    await Promise.all(instances.map((instance) => instance.close()));
-    instances = [];
-  });
-  afterAll(async () => {
-    await upstream?.close();
-    await cluster?.stop();
-  });
+  const start = (env: Record<string, string> = {}, options: TestGatewayOptions = {}) =>
+    shared.start(env, options);
 
   it('pay for one key once when both ask at the same moment', async () => {
     const [a, b] = [start(), start()];
@@ -137,7 +118,7 @@ describe('two gateway instances on a Redis Cluster of three masters', () => {
     ]);
 
     expect(results.map((result) => result.data?.categoryInsight?.id)).toEqual(Array(4).fill('601583:US:7'));
-    expect(upstream.calls).toHaveLength(1);
+    expect(shared.upstream.calls).toHaveLength(1);
     expect(results.reduce((sum, result) => sum + (result.extensions?.cost?.upstreamCalls ?? 0), 0)).toBe(1);
   });
 
@@ -149,9 +130,9 @@ describe('two gateway instances on a Redis Cluster of three masters', () => {
 
     expect(fromB.data?.categoryInsight?.id).toBe('601584:all_regions:1');
     expect(fromB.extensions?.cost).toMatchObject({ upstreamCalls: 0, cacheHits: 1 });
-    expect(upstream.calls).toHaveLength(1);
-    expect(await cluster.keys(`${prefix}answer:`)).toEqual([
-      `${prefix}answer:insight-detail:601584:all_regions:1`,
+    expect(shared.upstream.calls).toHaveLength(1);
+    expect(await cluster.keys(`${shared.prefix}answer:`)).toEqual([
+      `${shared.prefix}answer:insight-detail:601584:all_regions:1`,
     ]);
   });
 
@@ -172,11 +153,11 @@ describe('two gateway instances on a Redis Cluster of three masters', () => {
       code: 'CREDIT_BUDGET_EXCEEDED',
       budget: 'global',
     });
-    expect(upstream.calls).toHaveLength(3);
+    expect(shared.upstream.calls).toHaveLength(3);
     const day = FIXED_NOW.toISOString().slice(0, 10);
-    const books = await cluster.keys(`${prefix}credits:`);
-    expect(books).toContain(`${prefix}credits:{${day}}:global`);
-    expect(books.some((key) => key.startsWith(`${prefix}credits:{${day}}:client:`))).toBe(true);
+    const books = await cluster.keys(`${shared.prefix}credits:`);
+    expect(books).toContain(`${shared.prefix}credits:{${day}}:global`);
+    expect(books.some((key) => key.startsWith(`${shared.prefix}credits:{${day}}:client:`))).toBe(true);
     expect(new Set(await cluster.slots(books)).size).toBe(1);
   });
 
@@ -191,7 +172,7 @@ describe('two gateway instances on a Redis Cluster of three masters', () => {
     );
 
     expect(results.every((result) => result.errors === undefined)).toBe(true);
-    const arrivals = upstream.calls.map((call) => call.at).sort((x, y) => x - y);
+    const arrivals = shared.upstream.calls.map((call) => call.at).sort((x, y) => x - y);
     expect(arrivals).toHaveLength(6);
     const first = arrivals[0] as number;
     // Lower bounds only: a slow machine makes the gaps longer, never shorter. The slack is the
@@ -203,24 +184,28 @@ describe('two gateway instances on a Redis Cluster of three masters', () => {
 
   it('keep waiting for a live holder whose call outlasts its lease, because it renews it', async () => {
     const [a, b] = [start({ REDIS_LEASE_MS: '400' }), start({ REDIS_LEASE_MS: '400' })];
-    upstream.setFault('601590', { kind: 'delay', ms: 1_500 }, 1);
+    shared.upstream.setFault('601590', { kind: 'delay', ms: 1_500 }, 1);
 
     const first = a.execute(InsightInScopeDocument, { id: '601590' });
     await expect
-      .poll(() => cluster.keys(`${prefix}lease:`), { interval: 20 })
-      .toEqual([`${prefix}lease:insight-detail:601590:all_regions:1`]);
+      .poll(() => cluster.keys(`${shared.prefix}lease:`), { interval: 20 })
+      .toEqual([`${shared.prefix}lease:insight-detail:601590:all_regions:1`]);
     const second = await b.execute(InsightInScopeDocument, { id: '601590' });
 
     expect((await first).data?.categoryInsight?.id).toBe('601590:all_regions:1');
     expect(second.data?.categoryInsight?.id).toBe('601590:all_regions:1');
     expect(second.extensions?.cost).toMatchObject({ upstreamCalls: 0, coalesced: 1 });
-    expect(upstream.calls).toHaveLength(1);
+    expect(shared.upstream.calls).toHaveLength(1);
   });
 
   it('pause together on a 402, told over pub/sub whichever master each subscribed to', async () => {
     const env = { KEYAPI_RETRY_MAX_ATTEMPTS: '1' };
     const [a, b] = [start(env), start(env)];
-    upstream.setFault('601583', { kind: 'status', status: 402, message: 'apiKey quota is not enough' }, 1);
+    shared.upstream.setFault(
+      '601583',
+      { kind: 'status', status: 402, message: 'apiKey quota is not enough' },
+      1,
+    );
 
     await a.execute(InsightInScopeDocument, { id: '601583' });
     await expect
@@ -229,7 +214,7 @@ describe('two gateway instances on a Redis Cluster of three masters', () => {
     const refused = await b.execute(InsightInScopeDocument, { id: '601584' });
 
     expect(refused.errors?.[0]?.extensions?.code).toBe('UPSTREAM_QUOTA_EXCEEDED');
-    expect(upstream.calls).toHaveLength(1);
+    expect(shared.upstream.calls).toHaveLength(1);
   });
 
   // Last: it takes a master away, and puts it back.
@@ -243,12 +228,12 @@ describe('two gateway instances on a Redis Cluster of three masters', () => {
     const a = start({ LOG_LEVEL: 'info' }, { deps: { logDestination: logs.stream } });
     await a.execute(InsightInScopeDocument, { id: '601583' });
 
-    await cluster.killMasterOf(`${prefix}answer:insight-detail:601584:all_regions:1`);
+    await cluster.killMasterOf(`${shared.prefix}answer:insight-detail:601584:all_regions:1`);
     const during = await a.execute(InsightInScopeDocument, { id: '601584' });
 
     expect(during.errors).toBeUndefined();
     expect(during.data?.categoryInsight?.id).toBe('601584:all_regions:1');
-    expect(upstream.calls).toHaveLength(2);
+    expect(shared.upstream.calls).toHaveLength(2);
     expect(redisLines()).toEqual([['warn', 'Redis unavailable; continuing on the in-memory path']]);
 
     await cluster.revive();

@@ -1,37 +1,20 @@
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { THIRD_LEVEL_IDS } from '../src/demo-upstream/catalog.js';
-import { type DemoUpstream, startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
+import { startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
 import { InsightInScopeDocument } from './gql/graphql.js';
+import { useGatewayInstances } from './helpers/gateway-instances.js';
 import { captureLogs } from './helpers/log-capture.js';
 import { deleteKeys, SHARED_REDIS_URL, startPrivateRedis, uniquePrefix } from './helpers/redis.js';
-import { connectGateway, FIXED_NOW, TEST_API_KEY, type TestGateway } from './helpers/test-gateway.js';
+import { connectGateway, FIXED_NOW, TEST_API_KEY } from './helpers/test-gateway.js';
 
 describe('two gateway instances on one Redis', () => {
-  let upstream: DemoUpstream;
-  let prefix: string;
-  let instances: TestGateway[] = [];
-  const start = (env: Record<string, string> = {}) => {
-    const instance = connectGateway(upstream, {
-      env: { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix, ...env },
-    });
-    instances.push(instance);
-    return instance;
-  };
-
-  beforeAll(async () => {
-    upstream = await startDemoUpstream({ apiKey: TEST_API_KEY, clock: () => FIXED_NOW, latencyMs: 100 });
+  const shared = useGatewayInstances({
+    redisEnv: () => ({ REDIS_URL: SHARED_REDIS_URL }),
+    upstream: { latencyMs: 100 },
+    cleanUp: (prefix) => deleteKeys(SHARED_REDIS_URL, prefix),
   });
-  beforeEach(() => {
-    upstream.reset();
-    prefix = uniquePrefix();
-  });
-  afterEach(async () => {
-    await Promise.all(instances.map((instance) => instance.close()));
-    instances = [];
-    await deleteKeys(SHARED_REDIS_URL, prefix);
-  });
-  afterAll(() => upstream.close());
+  const start = (env: Record<string, string> = {}) => shared.start(env);
 
   it('pay for one key once when both ask at the same moment', async () => {
     const [a, b] = [start(), start()];
@@ -45,7 +28,7 @@ describe('two gateway instances on one Redis', () => {
     ]);
 
     expect(results.map((result) => result.data?.categoryInsight?.id)).toEqual(Array(4).fill('601583:US:7'));
-    expect(upstream.calls).toHaveLength(1);
+    expect(shared.upstream.calls).toHaveLength(1);
     expect(results.reduce((sum, result) => sum + (result.extensions?.cost?.upstreamCalls ?? 0), 0)).toBe(1);
   });
 
@@ -57,7 +40,7 @@ describe('two gateway instances on one Redis', () => {
 
     expect(fromB.data?.categoryInsight?.id).toBe('601584:all_regions:1');
     expect(fromB.extensions?.cost).toMatchObject({ upstreamCalls: 0, cacheHits: 1 });
-    expect(upstream.calls).toHaveLength(1);
+    expect(shared.upstream.calls).toHaveLength(1);
   });
 
   it("know the categories of each other's answers, through the shared catalog", async () => {
@@ -67,7 +50,7 @@ describe('two gateway instances on one Redis', () => {
     const { body } = await b.executeText('{ category(id: "601450") { name level } }');
 
     expect(body.data).toEqual({ category: { name: 'Beauty & Personal Care', level: 1 } });
-    expect(upstream.calls).toHaveLength(1);
+    expect(shared.upstream.calls).toHaveLength(1);
   });
 
   it('hold the QPS limit together', async () => {
@@ -81,7 +64,7 @@ describe('two gateway instances on one Redis', () => {
     );
 
     expect(results.every((result) => result.errors === undefined)).toBe(true);
-    const arrivals = upstream.calls.map((call) => call.at).sort((x, y) => x - y);
+    const arrivals = shared.upstream.calls.map((call) => call.at).sort((x, y) => x - y);
     expect(arrivals).toHaveLength(6);
     const first = arrivals[0] as number;
     // Lower bounds only: a slow machine makes the gaps longer, never shorter.
@@ -92,7 +75,7 @@ describe('two gateway instances on one Redis', () => {
 
   it('take over from an instance that died mid-call once its short lease runs out, then fetch', async () => {
     const instance = start();
-    const redis = new Redis(SHARED_REDIS_URL, { keyPrefix: prefix });
+    const redis = new Redis(SHARED_REDIS_URL, { keyPrefix: shared.prefix });
     // What a holder leaves behind when it dies: a lease of the default length that nobody renews.
     await redis.set('lease:601590:all_regions:1', 'a-dead-instance', 'PX', 1_500);
     redis.disconnect();
@@ -100,12 +83,12 @@ describe('two gateway instances on one Redis', () => {
     const result = await instance.execute(InsightInScopeDocument, { id: '601590' });
 
     expect(result.data?.categoryInsight?.id).toBe('601590:all_regions:1');
-    expect(upstream.calls).toHaveLength(1);
+    expect(shared.upstream.calls).toHaveLength(1);
   });
 
   it('keep waiting for a live holder whose call outlasts its lease, because it renews it', async () => {
     const [a, b] = [start({ REDIS_LEASE_MS: '400' }), start({ REDIS_LEASE_MS: '400' })];
-    upstream.setFault('601590', { kind: 'delay', ms: 1_500 }, 1);
+    shared.upstream.setFault('601590', { kind: 'delay', ms: 1_500 }, 1);
 
     const first = a.execute(InsightInScopeDocument, { id: '601590' });
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -114,12 +97,12 @@ describe('two gateway instances on one Redis', () => {
     expect((await first).data?.categoryInsight?.id).toBe('601590:all_regions:1');
     expect(second.data?.categoryInsight?.id).toBe('601590:all_regions:1');
     expect(second.extensions?.cost).toMatchObject({ upstreamCalls: 0, coalesced: 1 });
-    expect(upstream.calls).toHaveLength(1);
+    expect(shared.upstream.calls).toHaveLength(1);
   });
 
   it('share one 429 cool-down: the other instance refuses at once, without a call', async () => {
     const [a, b] = [start({ KEYAPI_RETRY_MAX_ATTEMPTS: '1' }), start({ KEYAPI_RETRY_MAX_ATTEMPTS: '1' })];
-    upstream.setFault('*', { kind: 'status', status: 429, retryAfter: '30' });
+    shared.upstream.setFault('*', { kind: 'status', status: 429, retryAfter: '30' });
 
     const met = await a.execute(InsightInScopeDocument, { id: '601583' });
     const refused = await Promise.all(
@@ -131,7 +114,7 @@ describe('two gateway instances on one Redis', () => {
       expect(result.errors?.[0]?.extensions?.code).toBe('UPSTREAM_RATE_LIMITED');
       expect(Number(result.errors?.[0]?.extensions?.retryAfterSeconds)).toBeGreaterThan(25);
     }
-    expect(upstream.calls).toHaveLength(1);
+    expect(shared.upstream.calls).toHaveLength(1);
     expect(await b.metricsText()).toMatch(/^gateway_upstream_cooldown_seconds [12]\d\.?\d*$/m);
   });
 });
