@@ -9,7 +9,7 @@ import { createMemoryCache } from '../../loaders/cache/memory-cache.js';
 import { createRedisCache, createTieredCache } from '../../loaders/cache/tiered-cache.js';
 import { createCachedFetcher, type FetcherDeps } from '../../loaders/cached-fetcher.js';
 import { createCategoryCatalog } from '../../loaders/category-catalog.js';
-import { createFetchLease } from '../../loaders/coalescing/fetch-lease.js';
+import { createFetchLease, type FetchLease } from '../../loaders/coalescing/fetch-lease.js';
 import { createLeasedCall } from '../../loaders/coalescing/leased-call.js';
 import { insightSource } from '../../loaders/insight-source.js';
 import { createRefreshAhead } from '../../loaders/refresh-ahead.js';
@@ -60,28 +60,14 @@ export function createServices(config: GatewayConfig, deps: ServiceDeps) {
     cache: createTieredCache(createMemoryCache(config.cache), redis && createRedisCache(redis), onRedisError),
     ...(redis &&
       config.redis && {
-        leased: createLeasedCall({
-          lease: createFetchLease(redis, config.redis.leaseMs, fleet),
-          // A live holder renews its lease for as long as its call may take, retries included.
-          waitMs: config.retry.maxTotalMs + config.upstream.requestTimeoutMs,
-          pollMs: LEASE_POLL_MS,
-          monotonic: clock.monotonic,
-          onSharedError: onRedisError,
-        }),
+        leased: leasedCall(config, createFetchLease(redis, config.redis.leaseMs, fleet), clock, onRedisError),
       }),
     budget: operationBudget(ledger, Math.floor(config.budgets.perOperation / CREDITS_PER_CALL)),
     policy: config.cache,
     clock,
     staleWhileRevalidate: config.cache.staleWhileRevalidate,
     onAsked: (source, id, key) => refreshAhead.asked(source, id, key),
-    observe: {
-      lookup: (result) => metrics.cache.inc({ result }),
-      coalesced: () => metrics.coalesced.inc(),
-      refresh(trigger, outcome, credits) {
-        metrics.refreshes.inc({ trigger, outcome });
-        metrics.refreshCredits.inc({ trigger }, credits);
-      },
-    },
+    observe: observedIn(metrics),
   };
   const fetchers: Fetchers = new Map(
     SOURCES.map((source) => [source.name, createCachedFetcher(source, fetcherDeps)]),
@@ -107,3 +93,31 @@ export function createServices(config: GatewayConfig, deps: ServiceDeps) {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+function leasedCall(
+  config: GatewayConfig,
+  lease: FetchLease,
+  clock: Clock,
+  onSharedError: (error: unknown) => void,
+) {
+  return createLeasedCall({
+    lease,
+    // A live holder renews its lease for as long as its call may take, retries included.
+    waitMs: config.retry.maxTotalMs + config.upstream.requestTimeoutMs,
+    pollMs: LEASE_POLL_MS,
+    monotonic: clock.monotonic,
+    onSharedError,
+  });
+}
+
+/** What the fetchers tell the metrics. */
+function observedIn(metrics: Metrics): FetcherDeps['observe'] {
+  return {
+    lookup: (result) => metrics.cache.inc({ result }),
+    coalesced: () => metrics.coalesced.inc(),
+    refresh(trigger, outcome, credits) {
+      metrics.refreshes.inc({ trigger, outcome });
+      metrics.refreshCredits.inc({ trigger }, credits);
+    },
+  };
+}
