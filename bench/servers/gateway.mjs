@@ -29,6 +29,10 @@ const parsed = parseConfig({
   ...overrides,
 });
 if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+// As main.ts does: the SDK is registered before the gateway is built, and only when asked for.
+const { otlpEndpoint, serviceName } = parsed.config.tracing;
+if (otlpEndpoint)
+  (await import('../../dist/telemetry/tracing.js')).startTracing({ otlpEndpoint, serviceName });
 const server = createServer(createGateway(parsed.config).yoga);
 server.listen(0, '127.0.0.1', () => {
   console.log(JSON.stringify({ port: server.address().port, upstream: upstream.url }));
