@@ -1,4 +1,4 @@
-import { Cluster, Redis } from 'ioredis';
+import { Cluster, type Command, Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 
 /** The client every shared store takes: one node (or Sentinel's master), or a cluster. */
@@ -208,6 +208,23 @@ export function watchRedis(redis: RedisClient, logger: Logger): RedisHealth {
       clearInterval(ping);
     },
   };
+}
+
+/**
+ * While Redis is lost yet its connection stands (a hung node, a cluster's dead master), every
+ * command but the health check's PING fails at once: a miss makes several commands in a row, and
+ * each would otherwise wait out the command timeout. A connection being re-made runs its own
+ * commands (the ready check), and without it commands fail at once anyway.
+ */
+export function skipWhileLost(redis: RedisClient, health: RedisHealth): void {
+  const send = redis.sendCommand.bind(redis) as (command: Command, ...rest: unknown[]) => unknown;
+  const skipping = (command: Command, ...rest: unknown[]) => {
+    const skip = health.state() === 'lost' && redis.status === 'ready' && command.name !== 'ping';
+    if (!skip) return send(command, ...rest);
+    command.reject(new Error('Redis is unavailable: skipped until it answers again'));
+    return command.promise;
+  };
+  redis.sendCommand = skipping as typeof redis.sendCommand;
 }
 
 /** Resolves when Redis answers: for a cluster, every master of the slot map, each seeing the cluster ok. */

@@ -17,7 +17,7 @@ import type { Fetchers } from '../../loaders/request-loaders.js';
 import type { AnySource } from '../../loaders/source.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
-import { createRedis, watchRedis } from '../../redis/connection.js';
+import { createRedis, skipWhileLost, watchRedis } from '../../redis/connection.js';
 import { createFleetChannel } from '../../redis/fleet-channel.js';
 import { createUpstream } from './upstream.js';
 
@@ -42,6 +42,7 @@ export function createServices(config: GatewayConfig, deps: ServiceDeps) {
   const { clock, metrics } = deps;
   const redis = config.redis ? createRedis(config.redis) : undefined;
   const redisHealth = redis && watchRedis(redis, deps.logger);
+  if (redis && redisHealth) skipWhileLost(redis, redisHealth);
   const onRedisError = (error: unknown) => redisHealth?.lost(error);
   const shared = redis && { redis, onError: onRedisError };
   const fleet =
