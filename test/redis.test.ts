@@ -5,7 +5,8 @@ import { startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
 import { InsightInScopeDocument } from './gql/graphql.js';
 import { useGatewayInstances } from './helpers/gateway-instances.js';
 import { captureLogs } from './helpers/log-capture.js';
-import { deleteKeys, SHARED_REDIS_URL, startPrivateRedis, uniquePrefix } from './helpers/redis.js';
+import { deleteKeys, keysUnder, SHARED_REDIS_URL, startPrivateRedis, uniquePrefix } from './helpers/redis.js';
+import { itSharesOneRedis } from './helpers/shared-redis-cases.js';
 import { connectGateway, FIXED_NOW, TEST_API_KEY } from './helpers/test-gateway.js';
 
 describe('two gateway instances on one Redis', () => {
@@ -15,33 +16,7 @@ describe('two gateway instances on one Redis', () => {
     cleanUp: (prefix) => deleteKeys(SHARED_REDIS_URL, prefix),
   });
   const start = (env: Record<string, string> = {}) => shared.start(env);
-
-  it('pay for one key once when both ask at the same moment', async () => {
-    const [a, b] = [start(), start()];
-    const variables = { id: '601583', region: 'US', timeScope: '7' };
-
-    const results = await Promise.all([
-      a.execute(InsightInScopeDocument, variables),
-      b.execute(InsightInScopeDocument, variables),
-      a.execute(InsightInScopeDocument, variables),
-      b.execute(InsightInScopeDocument, variables),
-    ]);
-
-    expect(results.map((result) => result.data?.categoryInsight?.id)).toEqual(Array(4).fill('601583:US:7'));
-    expect(shared.upstream.calls).toHaveLength(1);
-    expect(results.reduce((sum, result) => sum + (result.extensions?.cost?.upstreamCalls ?? 0), 0)).toBe(1);
-  });
-
-  it("serve one instance's answer from the other's cache", async () => {
-    const [a, b] = [start(), start()];
-
-    await a.execute(InsightInScopeDocument, { id: '601584' });
-    const fromB = await b.execute(InsightInScopeDocument, { id: '601584' });
-
-    expect(fromB.data?.categoryInsight?.id).toBe('601584:all_regions:1');
-    expect(fromB.extensions?.cost).toMatchObject({ upstreamCalls: 0, cacheHits: 1 });
-    expect(shared.upstream.calls).toHaveLength(1);
-  });
+  itSharesOneRedis(shared, (prefix) => keysUnder(SHARED_REDIS_URL, prefix));
 
   it("know the categories of each other's answers, through the shared catalog", async () => {
     const [a, b] = [start(), start()];
@@ -51,26 +26,6 @@ describe('two gateway instances on one Redis', () => {
 
     expect(body.data).toEqual({ category: { name: 'Beauty & Personal Care', level: 1 } });
     expect(shared.upstream.calls).toHaveLength(1);
-  });
-
-  it('hold the QPS limit together', async () => {
-    // 2 calls at once, then one every 500 ms, whichever instance makes them.
-    const env = { KEYAPI_MAX_QPS: '2', KEYAPI_QPS_BURST: '2' };
-    const [a, b] = [start(env), start(env)];
-    const ids = THIRD_LEVEL_IDS.slice(0, 6);
-
-    const results = await Promise.all(
-      ids.map((id, index) => (index % 2 === 0 ? a : b).execute(InsightInScopeDocument, { id })),
-    );
-
-    expect(results.every((result) => result.errors === undefined)).toBe(true);
-    const arrivals = shared.upstream.calls.map((call) => call.at).sort((x, y) => x - y);
-    expect(arrivals).toHaveLength(6);
-    const first = arrivals[0] as number;
-    // Lower bounds only: a slow machine makes the gaps longer, never shorter.
-    arrivals.slice(2).forEach((at, index) => {
-      expect(at - first).toBeGreaterThanOrEqual((index + 1) * 500 - 50);
-    });
   });
 
   it('take over from an instance that died mid-call once its short lease runs out, then fetch', async () => {
@@ -83,20 +38,6 @@ describe('two gateway instances on one Redis', () => {
     const result = await instance.execute(InsightInScopeDocument, { id: '601590' });
 
     expect(result.data?.categoryInsight?.id).toBe('601590:all_regions:1');
-    expect(shared.upstream.calls).toHaveLength(1);
-  });
-
-  it('keep waiting for a live holder whose call outlasts its lease, because it renews it', async () => {
-    const [a, b] = [start({ REDIS_LEASE_MS: '400' }), start({ REDIS_LEASE_MS: '400' })];
-    shared.upstream.setFault('601590', { kind: 'delay', ms: 1_500 }, 1);
-
-    const first = a.execute(InsightInScopeDocument, { id: '601590' });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const second = await b.execute(InsightInScopeDocument, { id: '601590' });
-
-    expect((await first).data?.categoryInsight?.id).toBe('601590:all_regions:1');
-    expect(second.data?.categoryInsight?.id).toBe('601590:all_regions:1');
-    expect(second.extensions?.cost).toMatchObject({ upstreamCalls: 0, coalesced: 1 });
     expect(shared.upstream.calls).toHaveLength(1);
   });
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster, Redis } from 'ioredis';
 import { freePort } from './listen.js';
+import { scanKeys } from './redis.js';
 
 // Private Redis Cluster and Sentinel deployments of local processes, for the tests of those
 // topologies: nothing on disk but their own node files, all in one temporary directory.
@@ -112,18 +113,7 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   return {
     nodes: ports.map((port) => `127.0.0.1:${port}`).join(','),
     async keys(prefix) {
-      const found = await Promise.all(
-        admin.nodes('master').map(async (node) => {
-          const keys: string[] = [];
-          let cursor = '0';
-          do {
-            const [next, batch] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-            cursor = next;
-            keys.push(...batch);
-          } while (cursor !== '0');
-          return keys;
-        }),
-      );
+      const found = await Promise.all(admin.nodes('master').map((node) => scanKeys(node, prefix)));
       return found.flat().sort();
     },
     slots: (keys) => Promise.all(keys.map(async (key) => Number(await admin.cluster('KEYSLOT', key)))),

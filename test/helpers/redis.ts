@@ -12,17 +12,34 @@ export function uniquePrefix(): string {
   return `test:${randomUUID()}:`;
 }
 
+/** Every key under `prefix` on one node, by SCAN. */
+export async function scanKeys(node: Redis, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0');
+  return keys.sort();
+}
+
+/** Every key under `prefix` on the server at `url`. */
+export async function keysUnder(url: string, prefix: string): Promise<string[]> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    return await scanKeys(redis, prefix);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Deletes every key under `prefix`. */
 export async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    const keys = await scanKeys(redis, prefix);
+    if (keys.length > 0) await redis.del(...keys);
   } finally {
     redis.disconnect();
   }
