@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { composeServices, compositionHasErrors } from '@theguild/federation-composition';
 import { type GraphQLField, isObjectType, Kind, parse, print } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CREDITS_PER_CALL } from '../src/loaders/budget/request-cost.js';
@@ -9,9 +7,7 @@ import { schema } from '../src/schema/index.js';
 import { analyzeOperation } from '../src/server/operation-analysis.js';
 import { type Listening, listen } from './helpers/listen.js';
 import { FIXED_NOW, startTestGateway, type TestGateway } from './helpers/test-gateway.js';
-import { SHOP_TYPE_DEFS, startShopSubgraph } from './supergraph/shop-subgraph.js';
-
-const INSIGHTS_SDL = readFileSync('schema.graphql', 'utf8');
+import { composeWithShop, INSIGHTS_SDL, startShopSubgraph } from './supergraph/shop-subgraph.js';
 
 // A key no other operation here asks for, so the gateway's cache cannot answer it.
 const ONE_INSIGHT = '{ categoryInsight(id: "601583", region: "US") { id title } }';
@@ -128,14 +124,7 @@ describe('demand control of a router in front of the subgraph', () => {
       insights.gateway(request, response);
     });
     shop = await startShopSubgraph();
-    const composed = composeServices([
-      { name: 'insights', typeDefs: parse(INSIGHTS_SDL), url: `${insightsHttp.url}/graphql` },
-      { name: 'shop', typeDefs: parse(SHOP_TYPE_DEFS), url: `${shop.url}/graphql` },
-    ]);
-    if (compositionHasErrors(composed)) {
-      throw new Error(composed.errors.map((error) => error.message).join('\n'));
-    }
-    supergraphSdl = composed.supergraphSdl;
+    supergraphSdl = composeWithShop({ insights: `${insightsHttp.url}/graphql`, shop: `${shop.url}/graphql` });
   });
   beforeEach(() => {
     insights.upstream.reset();

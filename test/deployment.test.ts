@@ -4,14 +4,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { composeServices, compositionHasErrors } from '@theguild/federation-composition';
-import { parse as parseGraphQL } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { gatewayConfig as routerConfig } from '../deploy/compose/gateway.config.js';
 import { envSchema } from '../src/config/env-schema.js';
 import { type DemoUpstream, startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
 import { freePort } from './helpers/listen.js';
+import { composeWithShop } from './supergraph/shop-subgraph.js';
 
 const run = promisify(execFile);
 
@@ -583,35 +582,20 @@ describe('probes, health check and scrape target against the running command lin
   });
 
   it("serves the compose router's supergraph, composed from schema.graphql and the shop subgraph", async () => {
-    const subgraphs = (urls: { insights: string; shop: string }) =>
-      composeServices([
-        {
-          name: 'insights',
-          typeDefs: parseGraphQL(readFileSync('schema.graphql', 'utf8')),
-          url: urls.insights,
-        },
-        {
-          name: 'shop',
-          typeDefs: parseGraphQL(readFileSync('deploy/compose/shop.graphql', 'utf8')),
-          url: urls.shop,
-        },
-      ]);
-    const inCompose = subgraphs({
+    const inCompose = composeWithShop({
       insights: 'http://insights-lb:4000/graphql',
       shop: 'http://shop:4000/graphql',
     });
-    if (compositionHasErrors(inCompose)) throw new Error(inCompose.errors.map(String).join('\n'));
 
     expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['insights-lb', 'shop', 'router']));
     expect(compose.services.router?.volumes).toEqual([
       './deploy/compose/gateway.config.ts:/gateway/gateway.config.ts:ro',
       './deploy/compose/supergraph.graphql:/gateway/supergraph.graphql:ro',
     ]);
-    await expect(biomeFormatted(SUPERGRAPH, inCompose.supergraphSdl)).toMatchFileSnapshot(`../${SUPERGRAPH}`);
+    await expect(biomeFormatted(SUPERGRAPH, inCompose)).toMatchFileSnapshot(`../${SUPERGRAPH}`);
 
-    const here = subgraphs({ insights: `${gateway.url}/graphql`, shop: shopUrl });
-    if (compositionHasErrors(here)) throw new Error(here.errors.map(String).join('\n'));
-    const router = createGatewayRuntime({ ...routerConfig, supergraph: here.supergraphSdl, logging: false });
+    const here = composeWithShop({ insights: `${gateway.url}/graphql`, shop: shopUrl });
+    const router = createGatewayRuntime({ ...routerConfig, supergraph: here, logging: false });
     const ask = async (headers: Record<string, string>) => {
       const response = await router.fetch('http://router.test/graphql', {
         method: 'POST',

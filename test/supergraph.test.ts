@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { composeServices, compositionHasErrors } from '@theguild/federation-composition';
-import { parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Listening, listen } from './helpers/listen.js';
 import { createTestClock } from './helpers/test-clock.js';
 import { FIXED_NOW, startTestGateway, type TestGateway } from './helpers/test-gateway.js';
-import { SHOP_TYPE_DEFS, startShopSubgraph } from './supergraph/shop-subgraph.js';
+import { composeWithShop, startShopSubgraph } from './supergraph/shop-subgraph.js';
 
 interface ProductRow {
   id: string;
@@ -15,9 +12,6 @@ interface ProductRow {
   featuredPost: { id: string; createdAt: string; url: string } | null;
   trend: { id: string; title: string; hashtags: string[] } | null;
 }
-
-/** The insights subgraph exactly as deployed: schema.graphql is what a schema registry receives. */
-const INSIGHTS_SDL = readFileSync('schema.graphql', 'utf8');
 
 describe('supergraph of the insights subgraph and a shop subgraph', () => {
   const clock = createTestClock(FIXED_NOW);
@@ -31,14 +25,7 @@ describe('supergraph of the insights subgraph and a shop subgraph', () => {
     insights = await startTestGateway({ clock: clock.now });
     insightsHttp = await listen(insights.gateway);
     shop = await startShopSubgraph();
-    const composed = composeServices([
-      { name: 'insights', typeDefs: parse(INSIGHTS_SDL), url: `${insightsHttp.url}/graphql` },
-      { name: 'shop', typeDefs: parse(SHOP_TYPE_DEFS), url: `${shop.url}/graphql` },
-    ]);
-    if (compositionHasErrors(composed)) {
-      throw new Error(composed.errors.map((error) => error.message).join('\n'));
-    }
-    supergraphSdl = composed.supergraphSdl;
+    supergraphSdl = composeWithShop({ insights: `${insightsHttp.url}/graphql`, shop: `${shop.url}/graphql` });
     router = createGatewayRuntime({ supergraph: supergraphSdl, logging: false });
   });
   beforeEach(() => insights.upstream.reset());

@@ -10,9 +10,30 @@ import { parse } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 
 const PRODUCTS = [
-  { id: 'p1', name: 'Midnight Oud Eau de Parfum', priceCents: 8900, categoryId: '601583', market: 'US' },
-  { id: 'p2', name: 'Velvet Matte Lipstick', priceCents: 2400, categoryId: '601584', market: 'US' },
-  { id: 'p3', name: 'Clear Case for Phone 15', priceCents: 1500, categoryId: '601755', market: 'GB' },
+  {
+    id: 'p1',
+    name: 'Midnight Oud Eau de Parfum',
+    priceCents: 8900,
+    categoryId: '601583',
+    market: 'US',
+    postId: '7350810998023949599',
+  },
+  {
+    id: 'p2',
+    name: 'Velvet Matte Lipstick',
+    priceCents: 2400,
+    categoryId: '601584',
+    market: 'US',
+    postId: null,
+  },
+  {
+    id: 'p3',
+    name: 'Clear Case for Phone 15',
+    priceCents: 1500,
+    categoryId: '601755',
+    market: 'GB',
+    postId: null,
+  },
 ];
 
 const schema = buildSubgraphSchema({
@@ -22,6 +43,7 @@ const schema = buildSubgraphSchema({
     Product: {
       __resolveReference: (reference) => PRODUCTS.find(({ id }) => id === reference.id),
       category: (product) => ({ id: product.categoryId }),
+      featuredPost: (product) => (product.postId ? { id: product.postId } : null),
       trend: (product) => ({ categoryId: product.categoryId, region: product.market, timeScope: '7' }),
     },
   },

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { composeServices, compositionHasErrors } from '@theguild/federation-composition';
 import { parse } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { type Listening, listen } from '../helpers/listen.js';
@@ -6,46 +8,22 @@ import { type Listening, listen } from '../helpers/listen.js';
 /**
  * A second subgraph, as another team would write it: a shop's products, each filed under a
  * TikTok Shop category, with a featured post and the category's trend in the shop's market.
- * It knows only the keys of the insights subgraph's entities.
+ * It knows only the keys of the insights subgraph's entities. The SDL is docker-compose's.
  */
-export const SHOP_TYPE_DEFS = /* GraphQL */ `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])
+const SHOP_TYPE_DEFS = readFileSync('deploy/compose/shop.graphql', 'utf8');
 
-  scalar Region
-  scalar TimeScope
+/** The insights subgraph exactly as deployed: schema.graphql is what a schema registry receives. */
+export const INSIGHTS_SDL = readFileSync('schema.graphql', 'utf8');
 
-  type Query {
-    "Everything the shop sells."
-    products: [Product!]!
-  }
-
-  "A product the shop sells."
-  type Product @key(fields: "id") {
-    id: ID!
-    name: String!
-    priceCents: Int!
-    "Its TikTok Shop category, resolved by the insights subgraph."
-    category: EcomCategory!
-    "The TikTok post the shop links from the product page."
-    featuredPost: Post
-    "Its category over the past week in the shop's market, resolved by the insights subgraph."
-    trend: CategoryInsight
-  }
-
-  type EcomCategory @key(fields: "id", resolvable: false) {
-    id: ID!
-  }
-
-  type Post @key(fields: "id", resolvable: false) {
-    id: ID!
-  }
-
-  type CategoryInsight @key(fields: "categoryId region timeScope", resolvable: false) {
-    categoryId: ID!
-    region: Region!
-    timeScope: TimeScope!
-  }
-`;
+/** The supergraph of the insights subgraph and the shop's, each at its URL. */
+export function composeWithShop(urls: { insights: string; shop: string }): string {
+  const composed = composeServices([
+    { name: 'insights', typeDefs: parse(INSIGHTS_SDL), url: urls.insights },
+    { name: 'shop', typeDefs: parse(SHOP_TYPE_DEFS), url: urls.shop },
+  ]);
+  if (compositionHasErrors(composed)) throw new Error(composed.errors.map(String).join('\n'));
+  return composed.supergraphSdl;
+}
 
 interface Product {
   id: string;
