@@ -5,7 +5,12 @@ import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import type { DocumentNode } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { InsightCardDocument, PostsPageDocument } from '../operations/gql/graphql.js';
+import {
+  CategoryTreeDocument,
+  InsightCardDocument,
+  PostsPageDocument,
+  TwoCategoriesDocument,
+} from '../operations/gql/graphql.js';
 import { parseConfig } from '../src/config/config.js';
 import { type Listening, listen } from './helpers/listen.js';
 import { startTestGateway, TEST_API_KEY, type TestGateway } from './helpers/test-gateway.js';
@@ -100,7 +105,9 @@ describe('TRUSTED_DOCUMENTS_FILE', () => {
     const result = parseConfig({ ...env, TRUSTED_DOCUMENTS_FILE: MANIFEST });
 
     expect(result.ok && [...(result.config.trustedDocuments?.keys() ?? [])].sort()).toEqual(
-      [hashOf(InsightCardDocument), hashOf(PostsPageDocument), expect.any(String)].sort(),
+      [CategoryTreeDocument, InsightCardDocument, PostsPageDocument, TwoCategoriesDocument]
+        .map(hashOf)
+        .sort(),
     );
   });
 

@@ -1,63 +1,15 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ApolloClient, CombinedGraphQLErrors, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 
 const url = process.env.GATEWAY_URL ?? 'http://localhost:4000/graphql';
 
-// The card a dashboard shows for one category (operations/insight-card.graphql).
-const INSIGHT_CARD = gql`
-  query InsightCard($id: ID!, $region: Region, $timeScope: TimeScope) {
-    categoryInsight(id: $id, region: $region, timeScope: $timeScope) {
-      id
-      categoryId
-      region
-      timeScope
-      title
-      coverUrl
-      ecomType
-      category {
-        id
-        name
-        label
-        level
-      }
-      categoryPath {
-        id
-        name
-        level
-      }
-      audienceAges {
-        ageLevel
-        ageRange
-        score
-      }
-      audienceInterests {
-        name
-        score
-      }
-      hashtags
-      fetchedAt
-      posts(first: 5) {
-        totalCount
-        nodes {
-          id
-          createdAt
-          url
-        }
-      }
-    }
-  }
-`;
-
-// One category KeyAPI knows and one it does not: only the second item fails.
-const TWO_CATEGORIES = gql`
-  query TwoCategories {
-    categoryInsights(ids: ["601583", "999999"]) {
-      id
-      title
-    }
-  }
-`;
+// The dashboard's own documents, kept in .graphql files as an app keeps them.
+const operation = (name) =>
+  gql(readFileSync(new URL(`../../operations/${name}.graphql`, import.meta.url), 'utf8'));
+const INSIGHT_CARD = operation('insight-card');
+const TWO_CATEGORIES = operation('two-categories');
 
 const client = new ApolloClient({
   // Automatic persisted queries: after the first request, only a hash of the document is sent.

@@ -1,63 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { Client, fetchExchange, gql } from '@urql/core';
 import { cacheExchange } from '@urql/exchange-graphcache';
 import { getIntrospectionQuery } from 'graphql';
 
 const url = process.env.GATEWAY_URL ?? 'http://localhost:4000/graphql';
 
-// The card a dashboard shows for one category (operations/insight-card.graphql).
-const INSIGHT_CARD = gql`
-  query InsightCard($id: ID!, $region: Region, $timeScope: TimeScope) {
-    categoryInsight(id: $id, region: $region, timeScope: $timeScope) {
-      id
-      categoryId
-      region
-      timeScope
-      title
-      coverUrl
-      ecomType
-      category {
-        id
-        name
-        label
-        level
-      }
-      categoryPath {
-        id
-        name
-        level
-      }
-      audienceAges {
-        ageLevel
-        ageRange
-        score
-      }
-      audienceInterests {
-        name
-        score
-      }
-      hashtags
-      fetchedAt
-      posts(first: 5) {
-        totalCount
-        nodes {
-          id
-          createdAt
-          url
-        }
-      }
-    }
-  }
-`;
-
-// One category KeyAPI knows and one it does not: only the second item fails.
-const TWO_CATEGORIES = gql`
-  query TwoCategories {
-    categoryInsights(ids: ["601583", "999999"]) {
-      id
-      title
-    }
-  }
-`;
+// The dashboard's own documents, kept in .graphql files as an app keeps them.
+const operation = (name) =>
+  gql(readFileSync(new URL(`../../operations/${name}.graphql`, import.meta.url), 'utf8'));
+const INSIGHT_CARD = operation('insight-card');
+const TWO_CATEGORIES = operation('two-categories');
 
 // Graphcache needs the schema to know that a list item may be null: without it, the failed item of
 // categoryInsights would make the whole list a cache miss. An app generates this at build time
