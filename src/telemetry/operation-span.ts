@@ -7,9 +7,10 @@ import {
   type TextMapGetter,
   trace,
 } from '@opentelemetry/api';
-import { type DocumentNode, type ExecutionResult, getOperationAST, Kind } from 'graphql';
+import { type ExecutionResult, getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { RequestCost } from '../loaders/budget/request-cost.js';
+import { isDocument, outcomeOf } from './operation-outcome.js';
 import { annotate, tracer } from './tracer.js';
 
 interface Traced {
@@ -24,15 +25,6 @@ const headerGetter: TextMapGetter<Headers> = {
   get: (headers, key) => headers.get(key) ?? undefined,
   keys: (headers) => [...headers.keys()],
 };
-
-const isDocument = (result: unknown): result is DocumentNode =>
-  (result as DocumentNode | null)?.kind === Kind.DOCUMENT;
-
-function outcomeOf(result: ExecutionResult): 'ok' | 'partial' | 'error' {
-  if (!result.errors?.length) return 'ok';
-  const data = result.data as Record<string, unknown> | null | undefined;
-  return data && Object.values(data).some((value) => value !== null) ? 'partial' : 'error';
-}
 
 /**
  * One server span per request to `/graphql`, the child of the caller's `traceparent` when it

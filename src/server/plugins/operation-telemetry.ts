@@ -1,8 +1,9 @@
-import { type DocumentNode, type ExecutionResult, getOperationAST, Kind } from 'graphql';
+import { type ExecutionResult, getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { RequestCost } from '../../loaders/budget/request-cost.js';
 import type { Logger } from '../../logger.js';
 import { type Metrics, UNPARSED_OPERATION } from '../../metrics.js';
+import { isDocument, outcomeOf } from '../../telemetry/operation-outcome.js';
 import { requestIdOf } from './request-id.js';
 
 interface Started {
@@ -18,15 +19,6 @@ const MAX_LOGGED_NAME_LENGTH = 100;
 // Yoga checks the params' shape after this plugin reads them: a name may be any JSON value yet.
 const capped = (name: unknown) =>
   typeof name === 'string' ? name.slice(0, MAX_LOGGED_NAME_LENGTH) : undefined;
-const isDocument = (result: unknown): result is DocumentNode =>
-  (result as DocumentNode | null)?.kind === Kind.DOCUMENT;
-
-function outcomeOf(result: ExecutionResult): 'ok' | 'partial' | 'error' {
-  if (!result.errors?.length) return 'ok';
-  const data = result.data as Record<string, unknown> | null | undefined;
-  return data && Object.values(data).some((value) => value !== null) ? 'partial' : 'error';
-}
-
 /**
  * One log line and one histogram sample per GraphQL operation, refused ones included: name,
  * outcome, duration, and what it cost. The histogram's label names only operations of parsed
