@@ -58,7 +58,6 @@ export async function startDemoUpstream(options: DemoUpstreamOptions = {}): Prom
   const faults = new FaultBook();
   const calls: UpstreamCall[] = [];
   const callsKept = options.callsKept ?? 10_000;
-  const sockets = new Set<Socket>();
   let inFlight = 0;
   let maxInFlight = 0;
 
@@ -90,10 +89,7 @@ export async function startDemoUpstream(options: DemoUpstreamOptions = {}): Prom
   const server = createServer((request, response) => {
     handle(request, response).catch(() => response.destroy());
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
+  const destroySockets = trackSockets(server);
   const url = await listenOn(server, options.host ?? '127.0.0.1', options.port ?? 0);
 
   return {
@@ -110,9 +106,21 @@ export async function startDemoUpstream(options: DemoUpstreamOptions = {}): Prom
     },
     async close() {
       // Hanging requests would hold `close` open forever.
-      for (const socket of sockets) socket.destroy();
+      destroySockets();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** Follows the server's open sockets; the function returned destroys them all. */
+function trackSockets(server: Server): () => void {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return () => {
+    for (const socket of sockets) socket.destroy();
   };
 }
 

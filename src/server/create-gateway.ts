@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import { type Clock, systemClock } from '../clock.js';
 import type { GatewayConfig } from '../config/config.js';
 import { RequestCost } from '../loaders/budget/request-cost.js';
@@ -94,12 +94,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
     graphqlEndpoint: '/graphql',
     // Yoga's own health check answers an empty 200; useHealth answers `/health` with JSON.
     healthCheckEndpoint: '/yoga-health',
-    logging: {
-      debug: (...args) => logger.debug(args.join(' ')),
-      info: (...args) => logger.info(args.join(' ')),
-      warn: (...args) => logger.warn(args.join(' ')),
-      error: (error, ...rest) => logger.error({ err: error, details: rest }, 'unexpected error'),
-    },
+    logging: yogaLogging(logger),
     landingPage: false,
     batching: false,
     // useRequestBody caps bodies instead, without re-streaming each one (see request-body.ts).
@@ -195,4 +190,14 @@ function plugins(
     useCostExtension(),
     { onDispose: () => services.dispose() },
   ];
+}
+
+/** Yoga's own messages, through the gateway's logger. */
+function yogaLogging(logger: Logger): YogaLogger {
+  return {
+    debug: (...args) => logger.debug(args.join(' ')),
+    info: (...args) => logger.info(args.join(' ')),
+    warn: (...args) => logger.warn(args.join(' ')),
+    error: (error, ...rest) => logger.error({ err: error, details: rest }, 'unexpected error'),
+  };
 }

@@ -7,7 +7,7 @@ import {
   type TextMapGetter,
   trace,
 } from '@opentelemetry/api';
-import { type ExecutionResult, getOperationAST } from 'graphql';
+import { type DocumentNode, type ExecutionResult, getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { RequestCost } from '../loaders/budget/request-cost.js';
 import { isDocument, outcomeOf } from './operation-outcome.js';
@@ -26,6 +26,32 @@ const headerGetter: TextMapGetter<Headers> = {
   keys: (headers) => [...headers.keys()],
 };
 
+/** The operation's outcome and cost on its span, and an error status when nothing came back. */
+function annotateOutcome(span: Span | undefined, result: ExecutionResult, cost: Cost | undefined) {
+  const outcome = outcomeOf(result);
+  annotate(span, () => ({
+    'gateway.outcome': outcome,
+    'gateway.cost.credits': cost?.credits ?? 0,
+    'gateway.cost.upstream_calls': cost?.upstreamCalls ?? 0,
+    'gateway.cost.cache_hits': cost?.cacheHits ?? 0,
+    'gateway.cost.coalesced': cost?.coalesced ?? 0,
+    ...(result.errors?.length && {
+      'gateway.error_codes': result.errors.map((error) => String(error.extensions?.code ?? 'GRAPHQL_ERROR')),
+    }),
+  }));
+  if (outcome === 'error') span?.setStatus({ code: SpanStatusCode.ERROR });
+}
+
+/** The span takes the operation's name and type once its document parses. */
+function nameAfterOperation(span: Span, document: DocumentNode, operationName: string | undefined) {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return;
+  const name = operation.name?.value;
+  if (name) span.updateName(name);
+  span.setAttribute('graphql.operation.type', operation.operation);
+  if (name) span.setAttribute('graphql.operation.name', name);
+}
+
 /**
  * One server span per request to `/graphql`, the child of the caller's `traceparent` when it
  * sent one, and active around every later hook, resolver, loader and upstream attempt, so their
@@ -35,23 +61,8 @@ const headerGetter: TextMapGetter<Headers> = {
  */
 export function useOperationSpan(): Plugin<{ cost: RequestCost }> {
   const traced = new WeakMap<Request, Traced>();
-  const finish = (request: Request, result: ExecutionResult, cost: Cost | undefined) => {
-    const span = traced.get(request)?.span;
-    const outcome = outcomeOf(result);
-    annotate(span, () => ({
-      'gateway.outcome': outcome,
-      'gateway.cost.credits': cost?.credits ?? 0,
-      'gateway.cost.upstream_calls': cost?.upstreamCalls ?? 0,
-      'gateway.cost.cache_hits': cost?.cacheHits ?? 0,
-      'gateway.cost.coalesced': cost?.coalesced ?? 0,
-      ...(result.errors?.length && {
-        'gateway.error_codes': result.errors.map((error) =>
-          String(error.extensions?.code ?? 'GRAPHQL_ERROR'),
-        ),
-      }),
-    }));
-    if (outcome === 'error') span?.setStatus({ code: SpanStatusCode.ERROR });
-  };
+  const finish = (request: Request, result: ExecutionResult, cost: Cost | undefined) =>
+    annotateOutcome(traced.get(request)?.span, result, cost);
   return {
     instrumentation: {
       async request({ request }, wrapped) {
@@ -73,13 +84,7 @@ export function useOperationSpan(): Plugin<{ cost: RequestCost }> {
     onParse({ context: { request, params } }) {
       return ({ result }) => {
         const span = traced.get(request)?.span;
-        if (!span || !isDocument(result)) return;
-        const operation = getOperationAST(result, params.operationName);
-        if (!operation) return;
-        const name = operation.name?.value;
-        if (name) span.updateName(name);
-        span.setAttribute('graphql.operation.type', operation.operation);
-        if (name) span.setAttribute('graphql.operation.name', name);
+        if (span && isDocument(result)) nameAfterOperation(span, result, params.operationName);
       };
     },
     onExecute({ args }) {

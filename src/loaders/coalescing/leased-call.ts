@@ -15,22 +15,8 @@ export interface LeasedCallOptions {
  * the others wait for its answer to land, and compete again when the holder finishes without
  * one or dies. A Redis failure never fails the call: the instance pays alone.
  */
-export function createLeasedCall({ lease, waitMs, pollMs, monotonic, onSharedError }: LeasedCallOptions) {
-  /** Waits while another instance holds the lease; its answer, or undefined to compete again. */
-  async function waitForHolder<A>(id: string, landed: () => Promise<A | undefined>, deadline: number) {
-    while (monotonic() < deadline) {
-      await lease.released(id, pollMs);
-      const answer = await landed();
-      if (answer) return answer;
-      const held = await lease.isHeld(id).catch((error) => {
-        onSharedError(error);
-        return false;
-      });
-      if (!held) return undefined;
-    }
-    return undefined;
-  }
-
+export function createLeasedCall(options: LeasedCallOptions) {
+  const { lease, waitMs, monotonic, onSharedError } = options;
   /**
    * `landed` reads an answer another instance may have stored; `pay` makes the call. Returns
    * what was paid for, or what landed (with `coalesced` set).
@@ -55,7 +41,7 @@ export function createLeasedCall({ lease, waitMs, pollMs, monotonic, onSharedErr
           return answer ? { answer, coalesced: true } : { answer: await pay(), coalesced: false };
         });
       }
-      const answer = await waitForHolder(id, landed, deadline);
+      const answer = await waitForHolder(options, id, landed, deadline);
       if (answer) return { answer, coalesced: true };
     }
     return { answer: await pay(), coalesced: false };
@@ -80,6 +66,26 @@ export function createLeasedCall({ lease, waitMs, pollMs, monotonic, onSharedErr
 }
 
 export type LeasedCall = ReturnType<typeof createLeasedCall>;
+
+/** Waits while another instance holds the lease; its answer, or undefined to compete again. */
+async function waitForHolder<A>(
+  { lease, pollMs, monotonic, onSharedError }: LeasedCallOptions,
+  id: string,
+  landed: () => Promise<A | undefined>,
+  deadline: number,
+): Promise<A | undefined> {
+  while (monotonic() < deadline) {
+    await lease.released(id, pollMs);
+    const answer = await landed();
+    if (answer) return answer;
+    const held = await lease.isHeld(id).catch((error) => {
+      onSharedError(error);
+      return false;
+    });
+    if (!held) return undefined;
+  }
+  return undefined;
+}
 
 /** Keeps the lease alive while `work` runs, so waiting instances know the holder lives. */
 async function whileHeld<A>(

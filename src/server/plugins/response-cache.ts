@@ -1,4 +1,4 @@
-import { getOperationAST } from 'graphql';
+import { type DocumentNode, type ExecutionResult, getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock.js';
@@ -30,6 +30,13 @@ export interface ResponseCacheOptions {
   clock: Clock;
   metrics: Metrics;
   logger: Logger;
+}
+
+/** The execution whose result may be stored. */
+interface Executed {
+  document: DocumentNode;
+  operationName?: string | null;
+  contextValue: { cost: RequestCost; request: Request };
 }
 
 interface Entry {
@@ -91,31 +98,34 @@ export function useResponseCache(
       if (key === undefined) return;
       return {
         onExecuteDone({ result }) {
-          const { cost } = args.contextValue;
-          if (isAsyncIterable(result) || result.errors?.length || cost.stale.length > 0) return;
-          const now = options.clock.now().getTime();
-          const expiresAt = Math.min(cost.freshUntil, now + options.maxAgeMs);
-          if (expiresAt <= now) return;
-          const free = JSON.stringify({
-            upstreamCalls: 0,
-            cacheHits: cost.servedFresh,
-            coalesced: 0,
-            credits: 0,
-          });
-          // The data's JSON is made once, for this body and the ETag alike.
-          const served = servedBy(args.contextValue.request) ?? servedInsights(cost, result);
-          const data = served ? dataJsonOf(served) : JSON.stringify(result.data);
-          cache.set(key, {
-            body: `{"data":${data},"extensions":{"cost":${free}}}`,
-            // Replays count under the same bounded label as the request that stored them.
-            operation: options.metrics.operationLabel(getOperationAST(args.document, args.operationName)),
-            expiresAt,
-            ...(served && { served: forReplay(served) }),
-          });
+          if (isAsyncIterable(result)) return;
+          const entry = entryFor(options, args, result);
+          if (!entry) return;
+          cache.set(key, entry);
           options.metrics.responseCache.inc({ result: 'store' });
         },
       };
     },
+  };
+}
+
+/** What a replay of this result sends, until when; nothing for errors, stale data or no freshness. */
+function entryFor(options: ResponseCacheOptions, args: Executed, result: ExecutionResult): Entry | undefined {
+  const { cost, request } = args.contextValue;
+  if (result.errors?.length || cost.stale.length > 0) return undefined;
+  const now = options.clock.now().getTime();
+  const expiresAt = Math.min(cost.freshUntil, now + options.maxAgeMs);
+  if (expiresAt <= now) return undefined;
+  const free = JSON.stringify({ upstreamCalls: 0, cacheHits: cost.servedFresh, coalesced: 0, credits: 0 });
+  // The data's JSON is made once, for this body and the ETag alike.
+  const served = servedBy(request) ?? servedInsights(cost, result);
+  const data = served ? dataJsonOf(served) : JSON.stringify(result.data);
+  return {
+    body: `{"data":${data},"extensions":{"cost":${free}}}`,
+    // Replays count under the same bounded label as the request that stored them.
+    operation: options.metrics.operationLabel(getOperationAST(args.document, args.operationName)),
+    expiresAt,
+    ...(served && { served: forReplay(served) }),
   };
 }
 
