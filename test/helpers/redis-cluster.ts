@@ -58,21 +58,32 @@ async function kill(child: ChildProcess | undefined): Promise<void> {
 }
 
 export interface PrivateCluster {
-  /** Every master as `host:port,…`, the way REDIS_CLUSTER_NODES takes them. */
+  /** Every node as `host:port,…`, the way REDIS_CLUSTER_NODES takes them. */
   nodes: string;
   /** Every key under `prefix`, collected from each master (SCAN sees one node only). */
   keys(prefix: string): Promise<string[]>;
   /** The slot of each key, as the cluster computes it. */
   slots(keys: string[]): Promise<number[]>;
+  /** The master that serves each key, as `host:port`. */
+  mastersOf(keys: readonly string[]): Promise<string[]>;
   /** Kills the master that serves `key`, as a crash would. */
   killMasterOf(key: string): Promise<void>;
+  /** Waits until a replica serves every slot of the killed masters and the cluster is ok again. */
+  failedOver(): Promise<void>;
   /** Starts every killed master again with its node file: it rejoins with its slots. */
   revive(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Three masters, no replicas, every slot assigned; `cluster_state:ok` on each once this resolves. */
-export async function startPrivateCluster(): Promise<PrivateCluster> {
+export interface PrivateClusterOptions {
+  /** Replicas per master; with them, a killed master's replica takes over within about 2 s. */
+  replicas?: number;
+}
+
+/** Three masters, every slot assigned; `cluster_state:ok` on each node once this resolves. */
+export async function startPrivateCluster({
+  replicas = 0,
+}: PrivateClusterOptions = {}): Promise<PrivateCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'redis-cluster-'));
   const ports: number[] = [];
   const children = new Map<number, ChildProcess>();
@@ -81,6 +92,8 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
       ...['--port', String(port), '--cluster-port', String(busPort), '--bind', '127.0.0.1'],
       ...['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`)],
       ...['--dir', dir, '--save', '', '--appendonly', 'no'],
+      // With replicas, a failed master is noticed after a second and any replica may take over.
+      ...(replicas > 0 ? ['--cluster-node-timeout', '1000', '--cluster-replica-validity-factor', '0'] : []),
     ]);
     children.set(port, child);
   };
@@ -91,14 +104,21 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   };
   try {
     // The cluster bus listens on a port of its own, chosen here, not data port + 10000.
-    for (let index = 0; index < 3; index++) {
+    for (let index = 0; index < 3 * (1 + replicas); index++) {
       const [port, busPort] = [await freePort(), await freePort()];
       ports.push(port);
       busPorts.set(port, busPort);
     }
     await Promise.all(ports.map((port) => startNode(port, busPorts.get(port) as number)));
     const addresses = ports.map((port) => `127.0.0.1:${port}`);
-    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes']);
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...addresses,
+      '--cluster-replicas',
+      String(replicas),
+      '--cluster-yes',
+    ]);
     await Promise.all(ports.map((port) => clusterOk(port)));
   } catch (error) {
     await stop();
@@ -110,6 +130,24 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   );
   admin.on('error', () => {});
   const killed = new Set<number>();
+  /** Asked of a live node each time: the admin client's slot map may be stale or not loaded yet. */
+  const mastersOf = async (keys: readonly string[]) => {
+    const client = probe(ports.find((port) => !killed.has(port)) as number);
+    try {
+      await client.connect();
+      const ranges = await client.cluster('SLOTS');
+      return await Promise.all(
+        keys.map(async (key) => {
+          const slot = Number(await client.cluster('KEYSLOT', key));
+          const master = ranges.find(([from, to]) => slot >= from && slot <= to)?.[2];
+          if (!master) throw new Error(`no master serves slot ${slot}`);
+          return `${master[0]}:${master[1]}`;
+        }),
+      );
+    } finally {
+      client.disconnect();
+    }
+  };
   return {
     nodes: ports.map((port) => `127.0.0.1:${port}`).join(','),
     async keys(prefix) {
@@ -117,12 +155,31 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
       return found.flat().sort();
     },
     slots: (keys) => Promise.all(keys.map(async (key) => Number(await admin.cluster('KEYSLOT', key)))),
+    mastersOf,
     async killMasterOf(key) {
-      const slot = Number(await admin.cluster('KEYSLOT', key));
-      const port = ports.find((candidate) => admin.slots[slot]?.[0] === `127.0.0.1:${candidate}`);
-      if (port === undefined) throw new Error(`no master known for slot ${slot}`);
+      const [master] = await mastersOf([key]);
+      const port = ports.find((candidate) => master === `127.0.0.1:${candidate}`) as number;
       killed.add(port);
       await kill(children.get(port));
+    },
+    async failedOver() {
+      const survivor = ports.find((port) => !killed.has(port)) as number;
+      const client = probe(survivor);
+      try {
+        await client.connect();
+        await until('a replica to take over', async () => {
+          const nodes = String(await client.cluster('NODES')).split('\n');
+          // Flags `fail`, not `fail?`: the cluster agrees the master is gone, and its replica serves.
+          const failed = [...killed].every((port) =>
+            nodes.some(
+              (line) => line.includes(`:${port}@`) && line.split(' ')[2]?.split(',').includes('fail'),
+            ),
+          );
+          return failed && /cluster_state:ok/.test(String(await client.cluster('INFO')));
+        });
+      } finally {
+        client.disconnect();
+      }
     },
     async revive() {
       for (const port of killed) await startNode(port, busPorts.get(port) as number);
