@@ -1,28 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config.js';
 import { THIRD_LEVEL_IDS } from '../src/demo-upstream/catalog.js';
-import { type DemoUpstream, startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
+import { startDemoUpstream } from '../src/demo-upstream/demo-upstream.js';
 import { InsightInScopeDocument } from './gql/graphql.js';
 import { useGatewayInstances } from './helpers/gateway-instances.js';
 import { freePort } from './helpers/listen.js';
 import { captureLogs } from './helpers/log-capture.js';
 import { uniquePrefix } from './helpers/redis.js';
-import {
-  type PrivateCluster,
-  type PrivateSentinel,
-  startPrivateCluster,
-  startPrivateSentinel,
-} from './helpers/redis-cluster.js';
+import { type PrivateCluster, startPrivateCluster } from './helpers/redis-cluster.js';
 import { itSharesOneRedis } from './helpers/shared-redis-cases.js';
-import {
-  connectGateway,
-  FIXED_NOW,
-  TEST_API_KEY,
-  type TestGateway,
-  type TestGatewayOptions,
-} from './helpers/test-gateway.js';
+import { connectGateway, FIXED_NOW, TEST_API_KEY, type TestGatewayOptions } from './helpers/test-gateway.js';
 
 describe('Redis topology from the environment', () => {
   const parse = (env: Record<string, string>) => parseConfig({ KEYAPI_API_KEY: TEST_API_KEY, ...env });
@@ -261,50 +249,6 @@ describe('a gateway whose cluster cannot be reached', () => {
     } finally {
       await gateway.close();
       await upstream.close();
-    }
-  });
-});
-
-describe('a gateway on Redis through Sentinel', () => {
-  let sentinel: PrivateSentinel;
-  let upstream: DemoUpstream;
-  const instances: TestGateway[] = [];
-
-  beforeAll(async () => {
-    [sentinel, upstream] = await Promise.all([
-      startPrivateSentinel(),
-      startDemoUpstream({ apiKey: TEST_API_KEY, clock: () => FIXED_NOW }),
-    ]);
-  });
-  afterAll(async () => {
-    await Promise.all(instances.map((instance) => instance.close()));
-    await upstream?.close();
-    await sentinel?.stop();
-  });
-
-  it("finds the master through the sentinel, and shares one instance's answer with the next", async () => {
-    const prefix = uniquePrefix();
-    const env = {
-      REDIS_SENTINELS: sentinel.sentinels,
-      REDIS_SENTINEL_NAME: sentinel.name,
-      REDIS_KEY_PREFIX: prefix,
-    };
-    const a = connectGateway(upstream, { env });
-    instances.push(a);
-    await a.execute(InsightInScopeDocument, { id: '601583' });
-    const b = connectGateway(upstream, { env });
-    instances.push(b);
-
-    const fromB = await b.execute(InsightInScopeDocument, { id: '601583' });
-
-    expect(fromB.data?.categoryInsight?.id).toBe('601583:all_regions:1');
-    expect(fromB.extensions?.cost).toMatchObject({ upstreamCalls: 0, cacheHits: 1 });
-    expect(upstream.calls).toHaveLength(1);
-    const master = new Redis(sentinel.masterUrl);
-    try {
-      expect(await master.exists(`${prefix}answer:insight-detail:601583:all_regions:1`)).toBe(1);
-    } finally {
-      master.disconnect();
     }
   });
 });

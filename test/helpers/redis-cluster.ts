@@ -1,61 +1,17 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { type ChildProcess, execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Cluster, Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import { freePort } from './listen.js';
 import { scanKeys } from './redis.js';
+import { kill, probe, spawnServer, until } from './redis-process.js';
 
-// Private Redis Cluster and Sentinel deployments of local processes, for the tests of those
-// topologies: nothing on disk but their own node files, all in one temporary directory.
+// A private Redis Cluster of local processes: nothing on disk but its node files, all in one
+// temporary directory.
 
 const run = promisify(execFile);
-
-/** A client that tries once: for probing a process that may not listen yet. */
-function probe(port: number): Redis {
-  const client = new Redis({
-    host: '127.0.0.1',
-    port,
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => {});
-  return client;
-}
-
-/** Polls `check` until it holds; generous, since a cluster turns ok only seconds after its nodes start. */
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** A redis-server (or sentinel) answering on `port` once this resolves. */
-async function spawnServer(port: number, args: string[]): Promise<ChildProcess> {
-  const child = spawn('redis-server', args, { stdio: 'ignore' });
-  const client = probe(port);
-  try {
-    await until(`redis-server on ${port}`, async () => {
-      if (child.exitCode !== null) throw new Error(`redis-server on ${port} exited with ${child.exitCode}`);
-      if (client.status !== 'ready') await client.connect();
-      return (await client.ping()) === 'PONG';
-    });
-  } finally {
-    client.disconnect();
-  }
-  return child;
-}
-
-async function kill(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGKILL');
-  await once(child, 'exit');
-}
 
 export interface PrivateCluster {
   /** Every node as `host:port,…`, the way REDIS_CLUSTER_NODES takes them. */
@@ -204,65 +160,4 @@ async function clusterOk(port: number): Promise<void> {
   } finally {
     client.disconnect();
   }
-}
-
-export interface PrivateSentinel {
-  /** The sentinel as `host:port`, the way REDIS_SENTINELS takes them. */
-  sentinels: string;
-  /** The master group name it monitors. */
-  name: string;
-  /** The master itself, for looking behind the gateway. */
-  masterUrl: string;
-  stop(): Promise<void>;
-}
-
-/** One master and one sentinel monitoring it (quorum 1), the master known once this resolves. */
-export async function startPrivateSentinel(name = 'gateway'): Promise<PrivateSentinel> {
-  const dir = await mkdtemp(join(tmpdir(), 'redis-sentinel-'));
-  const [masterPort, sentinelPort] = [await freePort(), await freePort()];
-  const children: ChildProcess[] = [];
-  const stop = async () => {
-    await Promise.all(children.map(kill));
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    children.push(
-      await spawnServer(masterPort, [
-        ...['--port', String(masterPort), '--bind', '127.0.0.1', '--dir', dir],
-        ...['--save', '', '--appendonly', 'no'],
-      ]),
-    );
-    // Sentinel rewrites its configuration file, so it gets one of its own.
-    const config = join(dir, 'sentinel.conf');
-    await writeFile(
-      config,
-      [
-        `port ${sentinelPort}`,
-        'bind 127.0.0.1',
-        `dir ${dir}`,
-        `sentinel monitor ${name} 127.0.0.1 ${masterPort} 1`,
-        `sentinel down-after-milliseconds ${name} 5000`,
-        '',
-      ].join('\n'),
-    );
-    children.push(await spawnServer(sentinelPort, [config, '--sentinel']));
-    const sentinel = probe(sentinelPort);
-    try {
-      await sentinel.connect();
-      await until('the sentinel to know its master', async () =>
-        Array.isArray(await sentinel.call('SENTINEL', 'get-master-addr-by-name', name)),
-      );
-    } finally {
-      sentinel.disconnect();
-    }
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return {
-    sentinels: `127.0.0.1:${sentinelPort}`,
-    name,
-    masterUrl: `redis://127.0.0.1:${masterPort}`,
-    stop,
-  };
 }
