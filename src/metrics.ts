@@ -134,6 +134,11 @@ export function createMetrics(options: MetricsOptions = {}) {
       help: 'Whether the shared Redis answers (1), or the instance runs on its in-memory path (0); 1 without Redis.',
       registers: [registry],
     }),
+    openKeyCircuits: new Gauge({
+      name: 'gateway_upstream_open_key_circuits',
+      help: 'Keys whose own circuit is open (or waits for a probe) after repeated failures, here or on another instance.',
+      registers: [registry],
+    }),
     cooldownSeconds: new Gauge({
       name: 'gateway_upstream_cooldown_seconds',
       help: 'Seconds left of the pause after a KeyAPI 429 (0: calls flow).',

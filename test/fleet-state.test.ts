@@ -15,6 +15,11 @@ async function upstreamState(instance: TestGateway): Promise<string> {
   return ((await response.json()) as { upstream: string }).upstream;
 }
 
+/** How many keys' own circuits the instance holds open, from its metrics. */
+async function openKeyCircuits(instance: TestGateway): Promise<number> {
+  return Number(/^gateway_upstream_open_key_circuits (\d+)$/m.exec(await instance.metricsText())?.[1]);
+}
+
 describe('what one instance learns, every instance acts on', () => {
   const clock = createTestClock(FIXED_NOW);
   const shared = useGatewayInstances({
@@ -76,6 +81,29 @@ describe('what one instance learns, every instance acts on', () => {
     expect((await a.executeText(insight('601195'))).body.errors).toBeUndefined();
     await expect.poll(() => upstreamState(b)).toBe('closed');
     expect(shared.upstream.calls).toHaveLength(callsWhenOpen + 1);
+  });
+
+  it("one key's open circuit fails fast on every instance, its siblings answered, until a success anywhere", async () => {
+    const env = { KEYAPI_BREAKER_FAILURES: '2', KEYAPI_BREAKER_COOLDOWN_MS: '30000' };
+    const [a, b] = [start(env), start(env)];
+    await expect.poll(() => upstreamState(b)).toBe('closed');
+    shared.upstream.setFault('601583', { kind: 'status', status: 500 });
+
+    for (const _ of [1, 2]) await a.executeText(insight('601583'));
+    await expect.poll(() => openKeyCircuits(b)).toBe(1);
+    const fast = await b.executeText(insight('601583'));
+    const sibling = await b.executeText(insight('601584'));
+
+    expect(fast.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(sibling.body.errors).toBeUndefined();
+    expect(shared.upstream.calls.map((call) => call.id)).toEqual(['601583', '601583', '601584']);
+    expect(await upstreamState(b)).toBe('closed');
+
+    clock.advance(30_000);
+    shared.upstream.setFault('601583', null);
+    expect((await b.executeText(insight('601583'))).body.errors).toBeUndefined();
+    await expect.poll(() => openKeyCircuits(a)).toBe(0);
+    expect(shared.upstream.calls).toHaveLength(4);
   });
 
   it('a document registered on one instance runs by its hash on another', async () => {

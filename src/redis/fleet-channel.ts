@@ -5,6 +5,7 @@ import { type RedisClient, subscriberOf } from './connection.js';
 export type FleetMessage =
   | { type: 'breaker'; transition: 'opened' | 'paused'; ms: number }
   | { type: 'breaker'; transition: 'closed' }
+  | { type: 'key-circuit'; key: string; openMs: number }
   | { type: 'released'; id: string };
 
 /**
@@ -58,7 +59,15 @@ export function createFleetChannel(
 
 /** Another instance's message, or undefined for our own and for anything malformed. */
 function parse(text: string, self: string): FleetMessage | undefined {
-  let value: { from?: unknown; type?: unknown; transition?: unknown; ms?: unknown; id?: unknown };
+  let value: {
+    from?: unknown;
+    type?: unknown;
+    transition?: unknown;
+    ms?: unknown;
+    id?: unknown;
+    key?: unknown;
+    openMs?: unknown;
+  };
   try {
     value = JSON.parse(text);
   } catch {
@@ -66,6 +75,11 @@ function parse(text: string, self: string): FleetMessage | undefined {
   }
   if (value === null || typeof value !== 'object' || value.from === self) return undefined;
   if (value.type === 'released' && typeof value.id === 'string') return { type: 'released', id: value.id };
+  if (value.type === 'key-circuit') {
+    const { key, openMs } = value;
+    const valid = typeof key === 'string' && typeof openMs === 'number' && openMs >= 0 && openMs < 86_400_000;
+    return valid ? { type: 'key-circuit', key, openMs } : undefined;
+  }
   if (value.type !== 'breaker') return undefined;
   if (value.transition === 'closed') return { type: 'breaker', transition: 'closed' };
   const timed = value.transition === 'opened' || value.transition === 'paused';

@@ -360,6 +360,30 @@ describe('circuit breaker: adopting what another instance saw', () => {
     ]);
   });
 
+  it("tells when a key's own circuit opens and closes, and holds one another instance opened", () => {
+    const { clock, breaker, fail, succeed } = setup();
+    const told: Array<[string, number]> = [];
+    breaker.onKeyCircuit((key, openMs) => told.push([key, openMs]));
+
+    for (let i = 0; i < 3; i++) fail('a');
+    breaker.adoptKey('b', 4_000);
+
+    expect(told).toEqual([['a', 10_000]]);
+    expect(breaker.openKeys()).toBe(2);
+    expect(refusal(breaker, 'b')).toBe('UPSTREAM_UNAVAILABLE');
+    expect(refusal(breaker, 'c')).toBeUndefined();
+    expect(breaker.state()).toEqual({ state: 'closed' });
+    clock.advance(10_000);
+    succeed('a');
+    breaker.adoptKey('b', 0);
+    expect(told).toEqual([
+      ['a', 10_000],
+      ['a', 0],
+    ]);
+    expect(breaker.openKeys()).toBe(0);
+    expect(refusal(breaker, 'b')).toBeUndefined();
+  });
+
   it('does not tell again what it already knows', () => {
     const { breaker, transitions, fail } = setup();
     openUpstream(fail);

@@ -32,6 +32,7 @@ export function metricsSource(
     contentType: metrics.registry.contentType,
     async text() {
       metrics.breakerState.set(BREAKER_VALUE[readiness.upstream().state]);
+      metrics.openKeyCircuits.set(services.upstream.breaker.openKeys());
       metrics.redisUp.set(readiness.redis() === 'unreachable' ? 0 : 1);
       metrics.cooldownSeconds.set(readiness.coolingMs() / 1000);
       metrics.budget.set(services.dailyBudget);

@@ -24,6 +24,9 @@ export type BreakerTransition = 'opened' | 'closed' | 'paused' | 'resumed';
 /** Whether this instance saw it, or adopted what another instance saw. */
 export type BreakerOrigin = 'here' | 'fleet';
 
+/** One key's circuit as the fleet hears of it: open for `openMs` from now, or closed (0). */
+export type KeyCircuitListener = (key: string, openMs: number) => void;
+
 /** What another instance saw: how long its pause or open circuit lasts from now, or that it closed. */
 export type FleetBreakerEvent = { transition: 'opened' | 'paused'; ms: number } | { transition: 'closed' };
 
@@ -59,6 +62,7 @@ export class CircuitBreaker {
   // Another instance opened the upstream-wide circuit: open here too until a success anywhere.
   private fleetOpen = false;
   private readonly told = { opened: false, paused: false };
+  private keyListener: KeyCircuitListener = () => {};
 
   constructor(
     private readonly options: CircuitBreakerOptions,
@@ -103,7 +107,7 @@ export class CircuitBreaker {
   admit(key: string): void {
     this.check(key);
     const circuit = this.circuits.get(key);
-    if (circuit && circuit.failures >= this.options.failureThreshold) circuit.probing = true;
+    if (circuit && this.isKeyOpen(circuit)) circuit.probing = true;
     if (this.state().state === 'half-open') this.probeInFlight = true;
   }
 
@@ -120,8 +124,11 @@ export class CircuitBreaker {
       return unavailable('KeyAPI is unavailable: the circuit breaker is open after repeated failures');
     }
     const circuit = this.circuits.get(key);
-    const keyOpen = circuit !== undefined && circuit.failures >= this.options.failureThreshold;
-    if (keyOpen && (this.clock.now().getTime() < circuit.openUntil || circuit.probing)) {
+    if (
+      circuit &&
+      this.isKeyOpen(circuit) &&
+      (this.clock.now().getTime() < circuit.openUntil || circuit.probing)
+    ) {
       return unavailable('KeyAPI keeps failing for this category, region and time scope; try again later');
     }
     return undefined;
@@ -135,8 +142,35 @@ export class CircuitBreaker {
   }
 
   onSuccess(key: string): void {
+    if (this.isKeyOpen(this.circuits.get(key))) this.keyListener(key, 0);
     this.circuits.delete(key);
     this.close('here');
+  }
+
+  /** Hears each key whose circuit this instance opens or closes, to tell the fleet. */
+  onKeyCircuit(listener: KeyCircuitListener): void {
+    this.keyListener = listener;
+  }
+
+  /** Another instance opened (or closed, at 0 ms) one key's circuit: so does this one. */
+  adoptKey(key: string, openMs: number): void {
+    if (openMs <= 0) {
+      this.circuits.delete(key);
+      return;
+    }
+    const openUntil = this.clock.now().getTime() + openMs;
+    this.circuits.set(key, { failures: this.options.failureThreshold, openUntil, probing: false });
+  }
+
+  /** Keys whose circuit is open or waits for a probe to succeed. */
+  openKeys(): number {
+    let open = 0;
+    for (const circuit of this.circuits.values()) if (this.isKeyOpen(circuit)) open += 1;
+    return open;
+  }
+
+  private isKeyOpen(circuit: Circuit | undefined): boolean {
+    return circuit !== undefined && circuit.failures >= this.options.failureThreshold;
   }
 
   /** Acts on what another instance saw as if seen here, without telling the fleet again. */
@@ -184,8 +218,11 @@ export class CircuitBreaker {
     const circuit = this.circuits.get(key) ?? { failures: 0, openUntil: 0, probing: false };
     circuit.failures += 1;
     circuit.probing = false;
-    if (circuit.failures >= this.options.failureThreshold) circuit.openUntil = now + this.options.cooldownMs;
     this.circuits.set(key, circuit);
+    if (this.isKeyOpen(circuit)) {
+      circuit.openUntil = now + this.options.cooldownMs;
+      this.keyListener(key, this.options.cooldownMs);
+    }
     this.failingKeys.add(key);
     if (this.failingKeys.size >= this.options.failureThreshold) {
       this.openUntil = now + this.options.cooldownMs;

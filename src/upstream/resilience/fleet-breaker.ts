@@ -7,9 +7,9 @@ import type { BreakerState, BreakerTransition, CircuitBreaker } from './circuit-
 const KEYS = { paused: 'fleet:breaker:paused', opened: 'fleet:breaker:opened' } as const;
 
 /**
- * The 402 pause and the upstream-wide open circuit, shared: what one instance learns, every
- * instance acts on at once, instead of each paying to learn it again. Without Redis each
- * instance still judges alone.
+ * The 402 pause, the upstream-wide open circuit and each key's open circuit, shared: what one
+ * instance learns, every instance acts on at once, instead of each paying to learn it again.
+ * Without Redis each instance still judges alone.
  */
 export interface FleetBreakerDeps {
   redis: RedisClient;
@@ -21,7 +21,9 @@ export interface FleetBreakerDeps {
 export function shareBreaker(breaker: CircuitBreaker, { redis, fleet, clock, onError }: FleetBreakerDeps) {
   fleet.onMessage((message) => {
     if (message.type === 'breaker') breaker.adopt(message);
+    if (message.type === 'key-circuit') breaker.adoptKey(message.key, message.openMs);
   });
+  breaker.onKeyCircuit((key, openMs) => fleet.publish({ type: 'key-circuit', key, openMs }));
   fleet.onSubscribed(() => {
     for (const transition of ['paused', 'opened'] as const) {
       redis.pttl(KEYS[transition]).then((ms) => {
