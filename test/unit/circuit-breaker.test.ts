@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 import { CreditBudgetError } from '../../src/loaders/budget/credit-budget-error.js';
+import { failFastWhileOpen, judgedBy } from '../../src/upstream/resilience/breaker-stages.js';
 import {
   type BreakerOrigin,
   type BreakerState,
   type BreakerTransition,
   CircuitBreaker,
-  failFastWhileOpen,
-  judgedBy,
 } from '../../src/upstream/resilience/circuit-breaker.js';
 import type { Call } from '../../src/upstream/resilience/guard.js';
 import { UpstreamError, type UpstreamErrorCode } from '../../src/upstream/upstream-error.js';

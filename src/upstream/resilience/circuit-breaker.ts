@@ -1,7 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock.js';
 import { UpstreamError } from '../upstream-error.js';
-import type { Stage } from './guard.js';
 
 export interface CircuitBreakerOptions {
   /** Consecutive failures of one key that open its circuit; distinct failing keys that open everyone's. */
@@ -238,27 +237,4 @@ export class CircuitBreaker {
     this.told[flag] = on;
     this.onTransition(transition, this.state(), origin);
   }
-}
-
-/** Fails at once while the circuit is open for the call's key or for everyone, before any queueing. */
-export function failFastWhileOpen(breaker: CircuitBreaker): Stage {
-  return (next) => async (call) => {
-    breaker.check(call.scope);
-    return next(call);
-  };
-}
-
-/** Claims the half-open probe if there is one, and has the breaker judge what the attempt met. */
-export function judgedBy(breaker: CircuitBreaker): Stage {
-  return (next) => async (call) => {
-    breaker.admit(call.scope);
-    try {
-      const result = await next(call);
-      breaker.onSuccess(call.scope);
-      return result;
-    } catch (error) {
-      breaker.onFailure(call.scope, error);
-      throw error;
-    }
-  };
 }
