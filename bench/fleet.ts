@@ -3,7 +3,8 @@
  * round-robin, against one stand-in with 100 ms latency. `npm run bench:fleet` prints, per phase:
  * upstream calls per distinct key in each freshness window, how soon another instance takes over
  * the lease of a holder killed mid-call, errors while a master is killed under load (through
- * `cluster_state:fail` and back), and p50/p99 latency. Beside it, the baseline: the Redis commands
+ * `cluster_state:fail` and back; then, on a second cluster with a replica per master, through
+ * the replica's takeover), and p50/p99 latency. Beside it, the baseline: the Redis commands
  * an instance sends while it waits on another's 3 s call, on this tree and on the last commit
  * whose waiters polled every 25 ms. Writes bench/results/fleet.json.
  */
@@ -60,10 +61,10 @@ interface Setup {
   env: Record<string, string>;
 }
 
-async function startSetup(): Promise<Setup> {
+async function startSetup(replicas = 0): Promise<Setup> {
   const prefix = uniquePrefix();
   const [cluster, upstream] = await Promise.all([
-    startPrivateCluster(),
+    startPrivateCluster({ replicas }),
     startDemoUpstream({ apiKey: API_KEY, latencyMs: 100 }),
   ]);
   const env = fleetEnv({
@@ -326,18 +327,50 @@ async function masterKill({ cluster, fleet, prefix, upstream }: Setup) {
   await sleep(PHASE_MS);
   running = false;
   const answers = await load;
+  return {
+    ...byPhase(answers),
+    clusterFailedAfterMs: failedAfterMs,
+    rejoinedAfterMs,
+    upstreamCalls: upstream.calls.length - paidBefore,
+    distinctKeys: keys.length,
+  };
+}
+
+/** Requests, errors and latency per phase, and the first distinct errors. */
+function byPhase(answers: ReadonlyArray<Answer & { phase: string }>) {
   const phases = [...new Set(answers.map((answer) => answer.phase))].map((name) => {
     const inPhase = answers.filter((answer) => answer.phase === name);
     return { phase: name, requests: inPhase.length, errors: failures(inPhase).length, ...latency(inPhase) };
   });
   const errors = failures(answers).map((answer) => answer.errors?.[0]?.message ?? `HTTP ${answer.status}`);
+  return { phases, firstErrors: [...new Set(errors)].slice(0, 5) };
+}
+
+/** Load throughout, on a cluster with a replica per master: before the kill, until a replica serves, after. */
+async function replicaTakeover({ cluster, fleet, prefix, upstream }: Setup) {
+  const keys = keysOf(IDS.slice(0, 15), ['IT', 'ES']);
+  let phase = 'before the kill';
+  let running = true;
+  const load = loadWhile(
+    fleet.balancer.url,
+    keys,
+    () => phase,
+    () => running,
+  );
+  await sleep(PHASE_MS);
+  await cluster.killMasterOf(`${prefix}answer:insight-detail:${insightId(keys[0] as AskedKey)}`);
+  phase = 'master killed, until its replica serves';
+  const started = Date.now();
+  await cluster.failedOver();
+  const tookOverMs = Date.now() - started;
+  phase = 'after the takeover';
+  await sleep(PHASE_MS);
+  running = false;
   return {
-    phases,
-    clusterFailedAfterMs: failedAfterMs,
-    rejoinedAfterMs,
-    upstreamCalls: upstream.calls.length - paidBefore,
+    ...byPhase(await load),
+    tookOverMs,
+    upstreamCalls: upstream.calls.length,
     distinctKeys: keys.length,
-    firstErrors: [...new Set(errors)].slice(0, 5),
   };
 }
 
@@ -445,6 +478,18 @@ function printMasterKill(kill: Results['masterKill']) {
   );
 }
 
+function printReplicaTakeover(run: Awaited<ReturnType<typeof replicaTakeover>>) {
+  table(
+    ['master killed under load, a replica per master', 'requests', 'errors', 'p50 ms', 'p99 ms'],
+    run.phases.map((p) => [p.phase, p.requests, p.errors, p.p50Ms, p.p99Ms]),
+  );
+  const errors = run.firstErrors.length > 0 ? `; errors: ${run.firstErrors.join(' | ')}` : '';
+  console.log(
+    `a replica served ${run.tookOverMs} ms after the kill; ${run.upstreamCalls} upstream calls for ` +
+      `${run.distinctKeys} keys over the phases${errors}\n`,
+  );
+}
+
 function print(results: Results, setup: Setup) {
   console.log(
     `\nFleet: ${INSTANCES} gateway processes, Redis Cluster of 3 masters (no replicas), round-robin; ` +
@@ -473,7 +518,18 @@ try {
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(new URL('./results/fleet.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 } finally {
-  await setup.fleet.stop();
-  await setup.upstream.close();
-  await setup.cluster.stop();
+  await stopSetup(setup);
+}
+
+const withReplicas = await startSetup(1);
+try {
+  printReplicaTakeover(await replicaTakeover(withReplicas));
+} finally {
+  await stopSetup(withReplicas);
+}
+
+async function stopSetup({ fleet, upstream, cluster }: Setup) {
+  await fleet.stop();
+  await upstream.close();
+  await cluster.stop();
 }

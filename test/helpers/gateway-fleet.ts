@@ -51,6 +51,17 @@ export function fleetEnv(options: FleetEnvOptions): Record<string, string> {
  * it runs from: this one unless a bench compares another commit.
  */
 export async function startGatewayProcess(env: Record<string, string>, tree = ROOT): Promise<GatewayProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePorts(env, tree);
+    } catch (error) {
+      // A port found free can be taken before the gateway binds it (another instance starting).
+      if (attempt === 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startOnFreePorts(env: Record<string, string>, tree: string): Promise<GatewayProcess> {
   const [port, metricsPort] = [await freePort(), await freePort()];
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: tree,
