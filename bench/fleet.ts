@@ -298,12 +298,10 @@ async function until(check: () => Promise<boolean>): Promise<number> {
 
 const PHASE_MS = 3_000;
 
-/** Load throughout: before the kill, until the cluster declares itself failed, in that state, while it rejoins, after. */
-async function masterKill({ cluster, fleet, prefix, upstream }: Setup) {
-  const keys = keysOf(IDS.slice(0, 15), ['DE', 'FR']);
+/** Load over `keys` tagged with the phase it was asked in: a phase before the kill, then the kill. */
+async function loadThroughKill({ cluster, fleet, prefix }: Setup, keys: readonly AskedKey[]) {
   let phase = 'before the kill';
   let running = true;
-  const paidBefore = upstream.calls.length;
   const load = loadWhile(
     fleet.balancer.url,
     keys,
@@ -312,27 +310,16 @@ async function masterKill({ cluster, fleet, prefix, upstream }: Setup) {
   );
   await sleep(PHASE_MS);
   await cluster.killMasterOf(`${prefix}answer:insight-detail:${insightId(keys[0] as AskedKey)}`);
-  phase = 'master killed, cluster_state ok';
-  const failedAfterMs = await until(async () => (await clusterStates(cluster)).includes('fail'));
-  phase = 'cluster_state:fail';
-  await sleep(PHASE_MS);
-  phase = 'master restarted, rejoining';
-  // The helper waits 15 s; a master without replicas loses its FAIL flag only after twice the node timeout.
-  await cluster.revive().catch(() => {});
-  const rejoinedAfterMs = await until(async () => {
-    const states = await clusterStates(cluster);
-    return states.length === 3 && states.every((state) => state === 'ok');
-  });
-  phase = 'cluster ok again';
-  await sleep(PHASE_MS);
-  running = false;
-  const answers = await load;
   return {
-    ...byPhase(answers),
-    clusterFailedAfterMs: failedAfterMs,
-    rejoinedAfterMs,
-    upstreamCalls: upstream.calls.length - paidBefore,
-    distinctKeys: keys.length,
+    enter(next: string) {
+      phase = next;
+    },
+    /** Ends the load after one more phase; requests, errors and latency per phase. */
+    async finish() {
+      await sleep(PHASE_MS);
+      running = false;
+      return byPhase(await load);
+    },
   };
 }
 
@@ -346,30 +333,47 @@ function byPhase(answers: ReadonlyArray<Answer & { phase: string }>) {
   return { phases, firstErrors: [...new Set(errors)].slice(0, 5) };
 }
 
-/** Load throughout, on a cluster with a replica per master: before the kill, until a replica serves, after. */
-async function replicaTakeover({ cluster, fleet, prefix, upstream }: Setup) {
-  const keys = keysOf(IDS.slice(0, 15), ['IT', 'ES']);
-  let phase = 'before the kill';
-  let running = true;
-  const load = loadWhile(
-    fleet.balancer.url,
-    keys,
-    () => phase,
-    () => running,
-  );
+/** Through the kill, until the cluster declares itself failed, in that state, while it rejoins, after. */
+async function masterKill(setup: Setup) {
+  const { cluster, upstream } = setup;
+  const keys = keysOf(IDS.slice(0, 15), ['DE', 'FR']);
+  const paidBefore = upstream.calls.length;
+  const run = await loadThroughKill(setup, keys);
+  run.enter('master killed, cluster_state ok');
+  const failedAfterMs = await until(async () => (await clusterStates(cluster)).includes('fail'));
+  run.enter('cluster_state:fail');
   await sleep(PHASE_MS);
-  await cluster.killMasterOf(`${prefix}answer:insight-detail:${insightId(keys[0] as AskedKey)}`);
-  phase = 'master killed, until its replica serves';
-  const started = Date.now();
-  await cluster.failedOver();
-  const tookOverMs = Date.now() - started;
-  phase = 'after the takeover';
-  await sleep(PHASE_MS);
-  running = false;
+  run.enter('master restarted, rejoining');
+  // The helper waits 15 s; a master without replicas loses its FAIL flag only after twice the node timeout.
+  await cluster.revive().catch(() => {});
+  const rejoinedAfterMs = await until(async () => {
+    const states = await clusterStates(cluster);
+    return states.length === 3 && states.every((state) => state === 'ok');
+  });
+  run.enter('cluster ok again');
   return {
-    ...byPhase(await load),
+    ...(await run.finish()),
+    clusterFailedAfterMs: failedAfterMs,
+    rejoinedAfterMs,
+    upstreamCalls: upstream.calls.length - paidBefore,
+    distinctKeys: keys.length,
+  };
+}
+
+/** Through the kill on a cluster with a replica per master, until the replica serves, after. */
+async function replicaTakeover(setup: Setup) {
+  const keys = keysOf(IDS.slice(0, 15), ['IT', 'ES']);
+  const paidBefore = setup.upstream.calls.length;
+  const run = await loadThroughKill(setup, keys);
+  run.enter('master killed, until its replica serves');
+  const started = Date.now();
+  await setup.cluster.failedOver();
+  const tookOverMs = Date.now() - started;
+  run.enter('after the takeover');
+  return {
+    ...(await run.finish()),
     tookOverMs,
-    upstreamCalls: upstream.calls.length,
+    upstreamCalls: setup.upstream.calls.length - paidBefore,
     distinctKeys: keys.length,
   };
 }
