@@ -141,10 +141,15 @@ export function createLogger({ level, secrets, destination }: LoggerOptions): Lo
 }
 
 /** The gateway's logger: its level from the config, its secrets the API key and every client token. */
+/** What must never be written anywhere: the KeyAPI key and every client token. */
+export function gatewaySecrets(config: GatewayConfig): string[] {
+  return [config.upstream.apiKey, ...config.auth.tokens.keys()];
+}
+
 export function createGatewayLogger(config: GatewayConfig, destination?: NodeJS.WritableStream): Logger {
   return createLogger({
     level: config.logLevel,
-    secrets: [config.upstream.apiKey, ...config.auth.tokens.keys()],
+    secrets: gatewaySecrets(config),
     destination,
   });
 }

@@ -1,6 +1,6 @@
-import { isSet, type RawEnv } from './env-schema.js';
+import { isSet, ON_WORDS, type RawEnv } from './env-schema.js';
 
-const isOn = (value: string | undefined) => ['true', '1', 'yes', 'on'].includes(value?.trim() ?? '');
+const isOn = (value: string | undefined) => ON_WORDS.includes(value?.trim() ?? '');
 const isProduction = (env: RawEnv) => env.NODE_ENV?.trim() === 'production';
 
 /**

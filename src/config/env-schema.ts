@@ -17,10 +17,13 @@ const optional = <T extends z.ZodType>(schema: T) =>
 const integer = (min: number, fallback: number) =>
   optional(z.coerce.number().int().min(min)).transform((value) => value ?? fallback);
 
+/** The words a yes/no switch takes for yes. */
+export const ON_WORDS: readonly string[] = ['true', '1', 'yes', 'on'];
+
 /** A yes/no switch; undefined when unset, so a default may depend on other variables. */
 const flag = () =>
   optional(z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])).transform((value) =>
-    value === undefined ? undefined : ['true', '1', 'yes', 'on'].includes(value),
+    value === undefined ? undefined : ON_WORDS.includes(value),
   );
 
 const port = (fallback: number) => integer(0, fallback).pipe(z.number().max(65535));

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { newestAvailableMonth } from '../domain/time-scope.js';
+import type { AddressInfo } from 'node:net';
+import { ALL_REGIONS } from '../domain/region.js';
+import { DEFAULT_TIME_SCOPE, newestAvailableMonth } from '../domain/time-scope.js';
 import { insightDetail } from '../upstream/endpoints/insight-detail.js';
 import { CATALOG } from './catalog.js';
 import { errorBody, type Fault, header, misbehave, sendJson } from './faults.js';
@@ -89,7 +90,6 @@ export async function startDemoUpstream(options: DemoUpstreamOptions = {}): Prom
   const server = createServer((request, response) => {
     handle(request, response).catch(() => response.destroy());
   });
-  const destroySockets = trackSockets(server);
   const url = await listenOn(server, options.host ?? '127.0.0.1', options.port ?? 0);
 
   return {
@@ -106,21 +106,9 @@ export async function startDemoUpstream(options: DemoUpstreamOptions = {}): Prom
     },
     async close() {
       // Hanging requests would hold `close` open forever.
-      destroySockets();
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
-  };
-}
-
-/** Follows the server's open sockets; the function returned destroys them all. */
-function trackSockets(server: Server): () => void {
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  return () => {
-    for (const socket of sockets) socket.destroy();
   };
 }
 
@@ -129,8 +117,8 @@ function callOf(request: IncomingMessage, url: URL): UpstreamCall {
   return {
     at: Date.now(),
     id: url.searchParams.get('id') ?? '601583',
-    region: url.searchParams.get('region') ?? 'all_regions',
-    timeScope: url.searchParams.get('time_scope') ?? '1',
+    region: url.searchParams.get('region') ?? ALL_REGIONS,
+    timeScope: url.searchParams.get('time_scope') ?? DEFAULT_TIME_SCOPE,
     authorization: request.headers.authorization,
     requestId: header(request, 'x-request-id'),
     traceparent: header(request, 'traceparent'),
@@ -198,7 +186,7 @@ function answer(
 
 function invalidParameter(id: string, region: string, timeScope: string, now: Date): string | undefined {
   if (!/^\d+$/.test(id)) return 'Invalid parameter: id';
-  if (region !== 'all_regions' && !/^[A-Z]{2}$/.test(region)) return 'Invalid parameter: region';
+  if (region !== ALL_REGIONS && !/^[A-Z]{2}$/.test(region)) return 'Invalid parameter: region';
   if (['1', '7', '30'].includes(timeScope)) return undefined;
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(timeScope) || timeScope > newestAvailableMonth(now)) {
     return 'Invalid parameter: time_scope';

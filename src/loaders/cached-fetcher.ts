@@ -81,18 +81,16 @@ class SourceFetcher<K, P, V> implements CachedFetcher<K, V> {
   async fetch(key: K, cost: RequestCost): Promise<Fetched<V>> {
     const at = sourceKey(this.source, this.deps, key);
     this.deps.onAsked?.(this.source.name, at.id, key);
-    const { isFresh, freshUntil, lastGood } = rulesNow(at);
     const lookup = startLookup(at.id);
-    const cached = await this.deps.cache.get(at.id, isFresh);
-    if (cached && isFresh(cached)) {
+    const { rules, cached, fresh, stale } = await this.lookUp(at);
+    if (cached && fresh) {
       cost.cacheHits += 1;
       this.deps.observe.lookup('hit');
       endLookup(lookup, 'hit');
       if (cached.kind === 'refusal') throw refusalError(cached.error);
-      cost.noteFresh(freshUntil(cached), cached.fetchedAt);
+      cost.noteFresh(rules.freshUntil(cached), cached.fetchedAt);
       return this.fetched(cached);
     }
-    const stale = this.deps.staleWhileRevalidate ? lastGood(cached) : undefined;
     if (stale) {
       endLookup(lookup, 'stale');
       // Stale-while-revalidate: the old answer now, one refresh behind it, booked to this client.
@@ -108,11 +106,18 @@ class SourceFetcher<K, P, V> implements CachedFetcher<K, V> {
   async needsUpstream(key: K): Promise<boolean> {
     const at = sourceKey(this.source, this.deps, key);
     if (this.inFlight.has(at.id)) return false;
-    const { isFresh, lastGood } = rulesNow(at);
-    const answer = await this.deps.cache.get(at.id, isFresh);
-    if (answer && isFresh(answer)) return false;
     // An answer within its grace is served at once while it refreshes: the operation pays nothing.
-    return !(this.deps.staleWhileRevalidate && lastGood(answer));
+    const { fresh, stale } = await this.lookUp(at);
+    return !fresh && !stale;
+  }
+
+  /** What the cache holds for a key now: fresh, servable stale while it refreshes, or neither. */
+  private async lookUp(at: SourceKey<K, P, V>) {
+    const rules = rulesNow(at);
+    const cached = await this.deps.cache.get(at.id, rules.isFresh);
+    const fresh = cached !== undefined && rules.isFresh(cached);
+    const stale = !fresh && this.deps.staleWhileRevalidate ? rules.lastGood(cached) : undefined;
+    return { rules, cached, fresh, stale };
   }
 
   async freshFor(key: K): Promise<number | undefined> {

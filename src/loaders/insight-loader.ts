@@ -7,7 +7,7 @@ import { DEFAULT_TIME_SCOPE } from '../domain/time-scope.js';
 import type { InsightInfo } from '../upstream/endpoints/insight-detail.js';
 import type { CategoryCatalog } from './category-catalog.js';
 import { insightSource } from './insight-source.js';
-import type { Loaded, RequestLoaders } from './request-loaders.js';
+import { asError, type Loaded, type RequestLoaders } from './request-loaders.js';
 
 /** The arguments every path to an insight carries; absent or null region/scope take the defaults. */
 export interface InsightArgs {
@@ -45,9 +45,16 @@ export function createInsightLoader(
     catalog.remember(insight.categoryPath);
     return insight;
   };
+  /** Each key's insight, converted once however many fields ask for it. */
+  const insights = new Map<string, Promise<CategoryInsight>>();
   const loadKey = (key: InsightKey) => {
     assertInsightCategory(catalog.get(key.categoryId));
-    const insight = loaders.loadKey(insightSource, key).then(insightOf);
+    const id = insightSource.keyId(key);
+    let insight = insights.get(id);
+    if (!insight) {
+      insight = loaders.loadKey(insightSource, key).then(insightOf);
+      insights.set(id, insight);
+    }
     if (!byCategory.has(key.categoryId)) byCategory.set(key.categoryId, insight);
     return insight;
   };
@@ -67,11 +74,7 @@ export function createInsightLoader(
   };
   // Batched after the fields beside a reference asked for their insights, so those can name it.
   const categories = new DataLoader<string, EcomCategory>(async (ids) =>
-    Promise.all(
-      ids.map((id) =>
-        described(id).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
-      ),
-    ),
+    Promise.all(ids.map((id) => described(id).catch(asError))),
   );
   return {
     load: async (args) => loadKey(insightSource.keyOf({ ...args }, now)),

@@ -11,8 +11,8 @@ export type Fetchers = ReadonlyMap<string, CachedFetcher<unknown, unknown>>;
 
 /**
  * One per GraphQL request: a DataLoader per source, so equal questions asked any number of ways
- * in one operation cost one call, and distinct keys of one tick go out together. Batching never
- * spans requests, so no client sees another's data or spends another's budget.
+ * in one operation cost one call. Nothing is shared across requests, so no client sees another's
+ * data or spends another's budget.
  */
 export interface RequestLoaders {
   /** Validates and normalizes a field's arguments, then loads; bad arguments reject before any call. */
@@ -54,6 +54,7 @@ export function createRequestLoaders(fetchers: Fetchers, cost: RequestCost, now:
   };
 }
 
-function asError(error: unknown): Error {
+/** A rejection as an Error, the form DataLoader wants for a key that failed. */
+export function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -43,19 +43,26 @@ export function createRedis(options: RedisOptions): RedisClient {
     : createNode(options.topology, options);
 }
 
+/** How each connection to a Redis node behaves, whatever the topology. */
+function nodeOptions(password: string | undefined, commandTimeoutMs: number) {
+  return {
+    connectionName: CONNECTION_NAME,
+    commandTimeout: commandTimeoutMs,
+    maxRetriesPerRequest: 0,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    ...(password !== undefined && { password }),
+  };
+}
+
 function createNode(
   topology: Exclude<RedisTopology, { kind: 'cluster' }>,
   { password, keyPrefix, commandTimeoutMs }: RedisOptions,
 ): Redis {
   const common = {
+    ...nodeOptions(password, commandTimeoutMs),
     keyPrefix,
-    connectionName: CONNECTION_NAME,
-    commandTimeout: commandTimeoutMs,
     enableOfflineQueue: true,
-    maxRetriesPerRequest: 0,
-    connectTimeout: CONNECT_TIMEOUT_MS,
     retryStrategy: reconnectDelay,
-    ...(password !== undefined && { password }),
   };
   const redis =
     topology.kind === 'standalone'
@@ -104,13 +111,7 @@ function createCluster(
       scaleReads: 'master',
       enableOfflineQueue: true,
       clusterRetryStrategy: reconnectDelay,
-      redisOptions: {
-        connectionName: CONNECTION_NAME,
-        commandTimeout: commandTimeoutMs,
-        maxRetriesPerRequest: 0,
-        connectTimeout: CONNECT_TIMEOUT_MS,
-        ...(password !== undefined && { password }),
-      },
+      redisOptions: nodeOptions(password, commandTimeoutMs),
     },
   );
   const failFast = () => {

@@ -5,8 +5,9 @@ import type { GatewayConfig } from '../config/config.js';
 import { RequestCost } from '../loaders/budget/request-cost.js';
 import { createInsightLoader } from '../loaders/insight-loader.js';
 import { createRequestLoaders } from '../loaders/request-loaders.js';
-import { containsSecret, createGatewayLogger, type Logger } from '../logger.js';
+import { containsSecret, createGatewayLogger, gatewaySecrets, type Logger } from '../logger.js';
 import { createMetrics, type Metrics } from '../metrics.js';
+import { GRAPHQL_PATH } from '../request-path.js';
 import type { GatewayContext } from '../schema/builder.js';
 import { maskGatewayError } from '../schema/errors.js';
 import { schema } from '../schema/index.js';
@@ -76,9 +77,10 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createGatewayLogger(config, deps.logDestination);
   const metrics = createMetrics({
-    isSecret: containsSecret([config.upstream.apiKey, ...config.auth.tokens.keys()]),
+    isSecret: containsSecret(gatewaySecrets(config)),
     ...(config.trustedDocuments && { knownOperationNames: operationNamesOf(config.trustedDocuments) }),
   });
+  metrics.budget.set(config.budgets.global);
   const services = createServices(config, {
     clock,
     sleep: deps.sleep ?? ((ms) => sleep(ms)),
@@ -91,7 +93,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Ga
 
   const yoga = createYoga<ServerContext, RequestContext>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_PATH,
     // Yoga's own health check answers an empty 200; useHealth answers `/health` with JSON.
     healthCheckEndpoint: '/yoga-health',
     logging: yogaLogging(logger),

@@ -10,6 +10,7 @@ import {
 import { type DocumentNode, type ExecutionResult, getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { RequestCost } from '../loaders/budget/request-cost.js';
+import { GRAPHQL_PATH, pathOf } from '../request-path.js';
 import { isDocument, outcomeOf } from './operation-outcome.js';
 import { annotate, tracer } from './tracer.js';
 
@@ -66,7 +67,7 @@ export function useOperationSpan(): Plugin<{ cost: RequestCost }> {
   return {
     instrumentation: {
       async request({ request }, wrapped) {
-        if (new URL(request.url).pathname !== '/graphql') return wrapped();
+        if (pathOf(request.url) !== GRAPHQL_PATH) return wrapped();
         const parent = propagation.extract(context.active(), request.headers, headerGetter);
         const span = tracer.startSpan('anonymous', { kind: SpanKind.SERVER }, parent);
         const state: Traced = { span, streaming: false };

@@ -41,6 +41,16 @@ type Response = Awaited<ReturnType<Pool['request']>>;
 
 export function createKeyApiClient(options: KeyApiClientOptions, clock: Clock): KeyApiClient {
   const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  // Resolved once per endpoint against the base, not on every attempt.
+  const pathnames = new Map<KeyApiEndpoint<never, unknown>, string>();
+  const pathnameOf = (endpoint: KeyApiEndpoint<never, unknown>) => {
+    let pathname = pathnames.get(endpoint);
+    if (pathname === undefined) {
+      pathname = new URL(endpoint.path, base).pathname;
+      pathnames.set(endpoint, pathname);
+    }
+    return pathname;
+  };
   const pool = new Pool(base.origin, {
     connections: options.connections,
     connectTimeout: options.connectTimeoutMs,
@@ -68,13 +78,13 @@ export function createKeyApiClient(options: KeyApiClientOptions, clock: Clock): 
 
   return {
     async call(endpoint, params, requestId) {
-      const path = `${new URL(endpoint.path, base).pathname}?${new URLSearchParams(endpoint.query(params))}`;
+      const path = `${pathnameOf(endpoint)}?${new URLSearchParams(endpoint.query(params))}`;
       // A plain timer rather than AbortSignal.timeout(): the same deadline without a DOMException per call.
       const deadline = new AbortController();
       const timer = setTimeout(() => deadline.abort(new RequestDeadlineError()), options.requestTimeoutMs);
       try {
         const { response, text } = await exchange(path, requestId, deadline.signal);
-        return decode(endpoint, response, text, clock.now().getTime());
+        return decode(endpoint, response, text, () => clock.now().getTime());
       } finally {
         clearTimeout(timer);
       }
@@ -84,7 +94,12 @@ export function createKeyApiClient(options: KeyApiClientOptions, clock: Clock): 
 }
 
 /** The envelope's verdict, then the endpoint's own reading of `data`. */
-function decode<T>(endpoint: KeyApiEndpoint<unknown, T>, response: Response, text: string, now: number): T {
+function decode<T>(
+  endpoint: KeyApiEndpoint<unknown, T>,
+  response: Response,
+  text: string,
+  now: () => number,
+): T {
   const body = parseJson(text);
   const envelope = envelopeSchema.safeParse(body);
   // Provider text rides along for the logs (scrubbed there); clients get our own words.
@@ -98,7 +113,7 @@ function decode<T>(endpoint: KeyApiEndpoint<unknown, T>, response: Response, tex
     throw new UpstreamError(code, friendlyMessage[code], {
       ...provider,
       reason: `status ${response.statusCode}`,
-      retryAfterSeconds: parseRetryAfter(response.headers['retry-after'], now),
+      retryAfterSeconds: parseRetryAfter(response.headers['retry-after'], now()),
       retryable: isRetryableStatus(response.statusCode),
     });
   }
@@ -136,7 +151,7 @@ function parseJson(text: string): unknown {
 }
 
 /** `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(header: string | string[] | undefined, now: number): number | undefined {
+function parseRetryAfter(header: string | string[] | undefined, now: number): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim());

@@ -22,9 +22,9 @@ export interface UpstreamErrorDetails {
   reason?: string;
   /** False when the request never reached KeyAPI (refused connection, DNS, connect timeout): nothing was paid. */
   sent?: boolean;
-  /** Seconds the provider asked us to wait (429 `Retry-After`). */
+  /** Seconds the provider asked us to wait (`Retry-After`, on a 429 or a 5xx). */
   retryAfterSeconds?: number;
-  /** A transient failure (429, 5xx, timeout, reset) that another attempt may cure. */
+  /** A transient failure (5xx, timeout, reset) that another attempt may cure. */
   retryable?: boolean;
   cause?: unknown;
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../domain/invalid-argument-error.js';
 import { checkPostPageArgs, paginatePosts } from '../../domain/post.js';
+import { CREDITS_PER_CALL } from '../../loaders/budget/request-cost.js';
 import { insightSource } from '../../loaders/insight-source.js';
 import { builder } from '../builder.js';
 import { scopeArgs } from './scope-args.js';
@@ -110,7 +111,7 @@ builder.queryFields((t) => ({
       ...scopeArgs(),
     },
     // Credits, for routers' demand control and for the pre-check, which reads this weight.
-    cost: 2,
+    cost: CREDITS_PER_CALL,
     extensions: { paidCalls: (args) => [{ source: insightSource, args }] },
     resolve: (_root, args, { insights }) => insights.load(args),
   }),
@@ -125,7 +126,7 @@ builder.queryFields((t) => ({
     },
     // 2 credits per item. The cost spec sizes lists only by Int slicing arguments (composition
     // rejects a list-typed `ids`), so routers assume the most `ids` may list.
-    cost: 2,
+    cost: CREDITS_PER_CALL,
     listSize: { assumedSize: MAX_IDS_PER_LIST },
     extensions: {
       validateArgs: ({ ids }) => checkIdCount(ids),

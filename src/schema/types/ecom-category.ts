@@ -5,6 +5,7 @@ import {
   isDescribed,
 } from '../../domain/ecom-category.js';
 import { parseCategoryId } from '../../domain/insight-key.js';
+import { CREDITS_PER_CALL } from '../../loaders/budget/request-cost.js';
 import type { InsightLoader } from '../../loaders/insight-loader.js';
 import { builder } from '../builder.js';
 import { scopeArgs } from './scope-args.js';
@@ -54,7 +55,7 @@ const EcomCategoryType = builder.objectType('EcomCategory', {
       description:
         "This category's insight in another region or time scope. Shares the operation's batching: a key already asked for costs nothing more. KeyAPI serves third-level categories.",
       args: scopeArgs(),
-      cost: 2,
+      cost: CREDITS_PER_CALL,
       resolve: (category, args, { insights }) => insights.load({ id: category.id, ...args }),
     }),
   }),

@@ -35,7 +35,6 @@ export function metricsSource(
       metrics.openKeyCircuits.set(services.upstream.breaker.openKeys());
       metrics.redisUp.set(readiness.redis() === 'unreachable' ? 0 : 1);
       metrics.cooldownSeconds.set(readiness.coolingMs() / 1000);
-      metrics.budget.set(services.dailyBudget);
       metrics.budgetLeft.set((await services.ledger.remaining('')).global);
       return metrics.registry.metrics();
     },

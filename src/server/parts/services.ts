@@ -77,7 +77,6 @@ export function createServices(config: GatewayConfig, deps: ServiceDeps) {
   return {
     upstream,
     ledger,
-    dailyBudget: config.budgets.global,
     fetchers,
     /** Redis for the stores that share through it, absent without Redis. */
     shared,

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { type DocumentNode, GraphQLError, Kind } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { RedisClient } from '../../redis/connection.js';
+import { isDocument } from '../../telemetry/operation-outcome.js';
 
 /**
  * Apollo's automatic persisted queries (APQ): a client first sends only the SHA-256 of its
@@ -49,9 +50,6 @@ const notFound = () =>
   new GraphQLError('PersistedQueryNotFound', {
     extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 404 } },
   });
-
-const isDocument = (result: unknown): result is DocumentNode =>
-  (result as DocumentNode | null)?.kind === Kind.DOCUMENT;
 
 export function useAutomaticPersistedQueries({
   maxDocuments = 1_000,

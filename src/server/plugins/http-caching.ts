@@ -2,6 +2,7 @@ import { getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Clock } from '../../clock.js';
 import type { RequestCost } from '../../loaders/budget/request-cost.js';
+import { GRAPHQL_PATH, pathOf } from '../../request-path.js';
 import { dataTagOf, noteServed, type ServedInsights, servedBy, servedInsights } from '../served-insights.js';
 
 export interface HttpCachingOptions {
@@ -46,7 +47,7 @@ export function useHttpCaching(options: HttpCachingOptions): Plugin<{ cost: Requ
       if (response.status !== 200 || response.headers.has('cache-control')) return;
       const mediaType = response.headers.get('content-type')?.split(';')[0] ?? '';
       const incremental = mediaType === 'multipart/mixed';
-      if (!(REGULAR.has(mediaType) || incremental) || pathOf(request.url) !== '/graphql') return;
+      if (!(REGULAR.has(mediaType) || incremental) || pathOf(request.url) !== GRAPHQL_PATH) return;
       const headers = response.headers;
       headers.append('vary', vary);
       const insights = incremental ? undefined : servedBy(request);
@@ -99,11 +100,4 @@ function matchesIfNoneMatch(header: string | null, etag: string): boolean {
     const tag = candidate.trim();
     return tag === '*' || tag.replace(/^W\//, '') === opaque;
   });
-}
-
-/** The path of a request URL, without building a URL object on every response. */
-function pathOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('//') + 2);
-  const end = url.indexOf('?', start);
-  return start < 0 ? '/' : url.slice(start, end < 0 ? undefined : end);
 }

@@ -5,6 +5,7 @@ import type { Clock } from '../../clock.js';
 import type { RequestCost } from '../../loaders/budget/request-cost.js';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
+import { GRAPHQL_PATH } from '../../request-path.js';
 import { bearerToken } from '../client-identity.js';
 import { regularMediaType } from '../response-media-type.js';
 import {
@@ -65,7 +66,7 @@ export function useResponseCache(
   });
   const bodies = new WeakMap<Request, string>();
   const eligible = (request: Request, url: URL) => {
-    if (url.pathname !== '/graphql' || !isJsonPost(request)) return false;
+    if (url.pathname !== GRAPHQL_PATH || !isJsonPost(request)) return false;
     const length = Number(request.headers.get('content-length'));
     if (!(length > 0 && length <= options.maxRequestBytes)) return false;
     return options.tokens.size === 0 || options.tokens.has(bearerToken(request) ?? '');

@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { GRAPHQL_PATH } from '../../request-path.js';
 
 /** `GET /` leads somewhere: to GraphiQL when it is on, else to a line saying where GraphQL is. */
 export function useRootPath(graphiql: boolean): Plugin {
@@ -6,7 +7,7 @@ export function useRootPath(graphiql: boolean): Plugin {
     onRequest({ url, request, endResponse, fetchAPI }) {
       if (url.pathname !== '/' || request.method !== 'GET') return;
       if (graphiql) {
-        endResponse(fetchAPI.Response.redirect(new URL('/graphql', url), 302));
+        endResponse(fetchAPI.Response.redirect(new URL(GRAPHQL_PATH, url), 302));
         return;
       }
       endResponse(

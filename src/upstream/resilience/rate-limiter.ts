@@ -64,7 +64,7 @@ export type CooldownTransition = 'started' | 'ended';
 /** How long a probe holds the way before another may try: longer than any single attempt. */
 export const PROBE_HOLD_MS = 30_000;
 
-export function cooldownDelay(strikes: number, retryAfterMs: number | undefined, options: CooldownOptions) {
+function cooldownDelay(strikes: number, retryAfterMs: number | undefined, options: CooldownOptions) {
   return Math.min(options.maxMs, retryAfterMs ?? options.baseMs * 2 ** (strikes - 1));
 }
 
@@ -133,17 +133,15 @@ export function createRateLimiter(
   onTransition: (transition: CooldownTransition, ms: number) => void = () => {},
 ): RateLimiter {
   const now = () => clock.now().getTime();
+  // 0 while calls flow; a pause always ends in the future.
   let pausedUntil = 0;
-  let paused = false;
   const pause = (ms: number) => {
+    if (pausedUntil === 0) onTransition('started', ms);
     pausedUntil = now() + ms;
-    if (!paused) onTransition('started', ms);
-    paused = true;
   };
   const resume = () => {
+    if (pausedUntil !== 0) onTransition('ended', 0);
     pausedUntil = 0;
-    if (paused) onTransition('ended', 0);
-    paused = false;
   };
   return {
     check() {

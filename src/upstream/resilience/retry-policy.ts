@@ -15,7 +15,8 @@ export interface RetryPolicy {
 
 /**
  * How long to wait before attempt `attempt + 1`, or undefined to give up. Only transient
- * failures (429, 5xx, timeouts, resets) are retried; a 400/401/402/403 would only fail again.
+ * failures (5xx, timeouts, resets) are retried; a 429 starts the shared cool-down instead, and a
+ * 400/401/402/403 would only fail again.
  */
 export function retryDelay(
   error: unknown,
