@@ -11,7 +11,7 @@ import { type DocumentNode, type ExecutionResult, getOperationAST } from 'graphq
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { RequestCost } from '../loaders/budget/request-cost.js';
 import { GRAPHQL_PATH, pathOf } from '../request-path.js';
-import { isDocument, outcomeOf } from './operation-outcome.js';
+import { isDocument, isFinalPart, outcomeOf, singleResult } from './operation-outcome.js';
 import { annotate, tracer } from './tracer.js';
 
 interface Traced {
@@ -97,7 +97,7 @@ export function useOperationSpan(): Plugin<{ cost: RequestCost }> {
           state.streaming = true;
           return {
             onNext({ result: part }) {
-              if ((part as { hasNext?: boolean }).hasNext !== false) return;
+              if (!isFinalPart(part)) return;
               finish(request, part, cost.summary());
               state.span.end();
             },
@@ -106,10 +106,8 @@ export function useOperationSpan(): Plugin<{ cost: RequestCost }> {
       };
     },
     onResultProcess({ request, result }) {
-      if (Array.isArray(result) || isAsyncIterable(result) || !('errors' in result || 'data' in result))
-        return;
-      const execution = result as ExecutionResult;
-      finish(request, execution, execution.extensions?.cost as Cost | undefined);
+      const single = singleResult(result);
+      if (single) finish(request, single, single.extensions?.cost as Cost | undefined);
     },
     onResponse({ request, response }) {
       traced.get(request)?.span.setAttribute('http.response.status_code', response.status);

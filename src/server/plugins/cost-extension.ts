@@ -1,6 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { RequestCost } from '../../loaders/budget/request-cost.js';
+import { isFinalPart } from '../../telemetry/operation-outcome.js';
 
 /**
  * Puts what the operation cost in `extensions.cost`, and any answers served stale in
@@ -25,7 +26,7 @@ export function useCostExtension(): Plugin<{ cost: RequestCost }> {
           if (!isAsyncIterable(result)) return setResult(withCost(result));
           return {
             onNext({ result, setResult }) {
-              if ((result as { hasNext?: boolean }).hasNext === false) setResult(withCost(result));
+              if (isFinalPart(result)) setResult(withCost(result));
             },
           };
         },

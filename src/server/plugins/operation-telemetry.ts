@@ -3,7 +3,7 @@ import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { RequestCost } from '../../loaders/budget/request-cost.js';
 import type { Logger } from '../../logger.js';
 import { type Metrics, UNPARSED_OPERATION } from '../../metrics.js';
-import { isDocument, outcomeOf } from '../../telemetry/operation-outcome.js';
+import { isDocument, isFinalPart, outcomeOf, singleResult } from '../../telemetry/operation-outcome.js';
 import { requestIdOf } from './request-id.js';
 
 interface Started {
@@ -71,16 +71,15 @@ export function useOperationTelemetry(logger: Logger, metrics: Metrics, monotoni
           isAsyncIterable(result) && request
             ? {
                 onNext: ({ result: part }) => {
-                  if ((part as { hasNext?: boolean }).hasNext === false) tell(request, part, cost?.summary());
+                  if (isFinalPart(part)) tell(request, part, cost?.summary());
                 },
               }
             : undefined,
       };
     },
     onResultProcess({ request, result }) {
-      if (Array.isArray(result) || isAsyncIterable(result) || !('errors' in result || 'data' in result))
-        return;
-      tell(request, result as ExecutionResult);
+      const single = singleResult(result);
+      if (single) tell(request, single);
     },
   };
 }
