@@ -85,9 +85,10 @@ describe('Redis topology from the environment', () => {
 
 describe('two gateway instances on a Redis Cluster of three masters', () => {
   let cluster: PrivateCluster;
+  // Generous: other test files start their own Redis processes at the same moment.
   beforeAll(async () => {
     cluster = await startPrivateCluster();
-  });
+  }, 30_000);
   afterAll(() => cluster?.stop());
   const shared = useGatewayInstances({
     redisEnv: () => ({ REDIS_CLUSTER_NODES: cluster.nodes }),
@@ -227,7 +228,7 @@ describe('two gateway instances on a Redis Cluster with a replica per master', (
       )
       .toMatchObject({ upstreamCalls: 0, cacheHits: 1 });
     expect(await cluster.mastersOf([answerKey(asked.id, asked.region)])).not.toEqual([master]);
-  });
+  }, 30_000);
 });
 
 describe('a gateway whose cluster cannot be reached', () => {

@@ -94,5 +94,5 @@ describe('gateway instances on Redis through Sentinel', () => {
       )
       .toMatchObject({ upstreamCalls: 0, cacheHits: 1 });
     expect(await sentinel.masterUrl()).not.toBe(oldMaster);
-  });
+  }, 30_000);
 });

@@ -19,7 +19,8 @@ export function probe(port: number): Redis {
 
 /** Polls `check` until it holds; generous, since a cluster turns ok only seconds after its nodes start. */
 export async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
